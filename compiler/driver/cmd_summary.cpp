@@ -1,0 +1,21 @@
+// `nnc summary MODEL`: the layer table with every window formula worked out.
+#include <unistd.h>
+
+#include <iostream>
+
+#include "driver/commands.h"
+#include "driver/report.h"
+#include "graph/summary.h"
+
+namespace nnc {
+
+int run_summary(const SummaryOptions& options) {
+  LoadedModel model = load_model(options.file);
+  print_diagnostics(std::cerr, model, TextStyle{use_color(options.color, STDERR_FILENO)});
+  if (model.unreadable()) return kExitUsage;
+  if (model.diags.has_errors()) return kExitModelError;
+  std::cout << format_summary(model.graph, model.path);
+  return kExitOk;
+}
+
+}  // namespace nnc

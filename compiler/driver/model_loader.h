@@ -1,0 +1,28 @@
+#pragma once
+// A model file taken as far as the typed Graph: read, parsed, shape-checked. What `check`,
+// `summary` and (later) the compilers start from.
+#include <optional>
+#include <string>
+
+#include "frontend/diagnostics.h"
+#include "frontend/source_file.h"
+#include "graph/graph.h"
+
+namespace nnc {
+
+struct LoadedModel {
+  std::string path;
+  std::optional<SourceFile> source;  // absent when the file could not be read
+  Graph graph;
+  DiagnosticEngine diags;
+
+  bool unreadable() const { return !source; }
+  // Shapes are known for every layer and the output.
+  bool shapes_known() const;
+};
+
+LoadedModel load_model(const std::string& path);
+// The same from text already in memory (tests, stdin).
+LoadedModel load_model_text(const std::string& path, std::string text);
+
+}  // namespace nnc

@@ -1,0 +1,47 @@
+#pragma once
+// A user's mistake, with where it is in the model file. Diagnostics are collected, never thrown,
+// so that one run reports every problem.
+#include <string>
+#include <vector>
+
+namespace nnc {
+
+// 1-based position of a YAML node; line 0 means "the whole file". `length` is how many columns
+// the caret line underlines (0: up to the end of the token on that line).
+struct SourceLoc {
+  int line = 0;
+  int column = 0;
+  int length = 0;
+};
+
+enum class Severity { Error, Warning };
+
+struct Diagnostic {
+  Severity severity = Severity::Error;
+  std::string code;  // short and stable, e.g. "in-features-mismatch"
+  SourceLoc loc;
+  std::string message;
+  std::string help;  // empty when no fix can be suggested
+};
+
+class DiagnosticEngine {
+ public:
+  void error(std::string code, SourceLoc loc, std::string message, std::string help = "");
+  void warning(std::string code, SourceLoc loc, std::string message, std::string help = "");
+
+  bool has_errors() const { return errors_ > 0; }
+  int error_count() const { return errors_; }
+  int warning_count() const { return static_cast<int>(diagnostics_.size()) - errors_; }
+
+  // In file order (stable for diagnostics at one position).
+  std::vector<Diagnostic> sorted() const;
+  const std::vector<Diagnostic>& all() const { return diagnostics_; }
+
+ private:
+  std::vector<Diagnostic> diagnostics_;
+  int errors_ = 0;
+};
+
+const char* severity_name(Severity s);
+
+}  // namespace nnc

@@ -1,0 +1,589 @@
+#include "frontend/model_reader.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+
+#include "ops/op.h"
+#include "support/suggest.h"
+
+namespace nnc {
+namespace {
+
+using Entry = std::pair<YAML::Node, YAML::Node>;
+
+// PyTorch and Keras names people type for nnc's ops.
+const std::map<std::string, std::string>& op_aliases() {
+  static const std::map<std::string, std::string> aliases = {
+      {"cat", "concat"},   {"dense", "linear"},       {"fc", "linear"},          {"swish", "silu"},
+      {"sum", "add"},      {"maxpool", "maxpool2d"},  {"avgpool", "avgpool2d"},  {"conv", "conv2d"},
+      {"batchnorm", "batchnorm2d"}, {"bn", "batchnorm2d"}, {"adaptiveavgpool2d", "adaptive_avgpool2d"},
+      {"globalavgpool", "adaptive_avgpool2d"},
+  };
+  return aliases;
+}
+
+class ModelReader {
+ public:
+  ModelReader(const SourceFile& file, DiagnosticEngine& diags) : file_(file), diags_(diags) {}
+
+  Graph read(const YAML::Node& root, const std::string& default_name);
+
+ private:
+  // Positions.
+  SourceLoc at(const YAML::Node& node) const;
+  SourceLoc at_entry(const Entry& entry) const;
+
+  // Structure.
+  std::vector<Entry> entries(const YAML::Node& map);
+  static std::string describe(const YAML::Node& node);
+  std::optional<std::string> read_string(const Entry& entry, const std::string& owner);
+  std::optional<int64_t> read_int(const YAML::Node& node, const Entry& entry, const std::string& what);
+
+  void read_input(const Entry& entry, Graph& graph);
+  void read_layers(const Entry& entry, Graph& graph);
+  Layer read_layer(const YAML::Node& item, size_t index, const YAML::Node& list);
+  void read_attr(Layer& layer, const AttrSpec& spec, const Entry& entry);
+  void read_inputs(Layer& layer, const Entry& entry);
+  void resolve(Graph& graph, const std::optional<InputRef>& output);
+
+  std::string layer_title(const Layer& layer) const;
+
+  const SourceFile& file_;
+  DiagnosticEngine& diags_;
+  std::vector<SourceLoc> name_locs_;  // per layer: the `name:` entry, or the `op:` line
+};
+
+SourceLoc ModelReader::at(const YAML::Node& node) const {
+  const YAML::Mark mark = node.Mark();
+  if (mark.line < 0) return {};
+  SourceLoc loc{mark.line + 1, mark.column + 1, 0};
+  loc.length = file_.token_length(loc.line, loc.column);
+  return loc;
+}
+
+SourceLoc ModelReader::at_entry(const Entry& entry) const {
+  SourceLoc key = at(entry.first);
+  SourceLoc value = at(entry.second);
+  // yaml-cpp marks an empty value at 0:0, and a block value starts on a later line.
+  if (entry.second.IsNull() || value.line != key.line || value.column < key.column) {
+    key.length = file_.rest_of_line_length(key.line, key.column);
+  } else {
+    key.length = value.column + value.length - key.column;
+  }
+  return key;
+}
+
+std::string ModelReader::describe(const YAML::Node& node) {
+  if (!node.IsDefined() || node.IsNull()) return "nothing";
+  if (node.IsSequence()) return "a list";
+  if (node.IsMap()) return "a mapping";
+  std::string text = node.Scalar();
+  if (text.size() > 40) text = text.substr(0, 37) + "...";
+  return "'" + text + "'";
+}
+
+std::vector<Entry> ModelReader::entries(const YAML::Node& map) {
+  std::vector<Entry> out;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    Entry entry{it->first, it->second};
+    if (!entry.first.IsScalar()) {
+      diags_.error("wrong-type", at(entry.first), "a key must be a plain word, not " + describe(entry.first));
+      continue;
+    }
+    bool duplicate = false;
+    for (const Entry& seen : out) {
+      if (seen.first.Scalar() != entry.first.Scalar()) continue;
+      diags_.error("duplicate-key", at_entry(entry),
+                   fmt::format("'{}' is given twice in this mapping (first at line {})", entry.first.Scalar(),
+                               at(seen.first).line),
+                   "remove one of them: YAML keeps only one, and which one differs between tools");
+      duplicate = true;
+      break;
+    }
+    if (!duplicate) out.push_back(entry);
+  }
+  return out;
+}
+
+std::optional<std::string> ModelReader::read_string(const Entry& entry, const std::string& owner) {
+  if (entry.second.IsScalar()) return entry.second.Scalar();
+  diags_.error("wrong-type", at_entry(entry),
+               fmt::format("{}{} must be a name, but it is {}", owner, entry.first.Scalar(), describe(entry.second)));
+  return std::nullopt;
+}
+
+// An integer scalar; `what` names it in messages ("kernel_size", "input shape entry").
+std::optional<int64_t> ModelReader::read_int(const YAML::Node& node, const Entry& entry, const std::string& what) {
+  SourceLoc loc = at(node).line ? at(node) : at_entry(entry);
+  const bool quoted = node.IsScalar() && node.Tag() == "!";
+  if (!node.IsScalar() || quoted) {
+    diags_.error("wrong-type", loc, fmt::format("{} must be an integer, but it is {}{}", what, quoted ? "the string " : "", describe(node)));
+    return std::nullopt;
+  }
+  const std::string& text = node.Scalar();
+  int64_t value = 0;
+  const char* begin = text.data() + (text.size() > 1 && text[0] == '+' ? 1 : 0);
+  auto [end, ec] = std::from_chars(begin, text.data() + text.size(), value);
+  if (ec == std::errc::result_out_of_range) {
+    diags_.error("bad-value", loc, fmt::format("{} is {}, which does not fit in a 64-bit integer", what, text));
+    return std::nullopt;
+  }
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    std::string help;
+    double d = 0;
+    auto [fend, fec] = std::from_chars(text.data(), text.data() + text.size(), d);
+    if (fec == std::errc() && fend == text.data() + text.size() && std::isfinite(d)) help = "sizes are whole numbers";
+    diags_.error("wrong-type", loc, fmt::format("{} must be an integer, but it is {}", what, describe(node)), help);
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::string ModelReader::layer_title(const Layer& layer) const {
+  return layer.op.empty() ? fmt::format("layer '{}'", layer.name) : fmt::format("{} '{}'", layer.op, layer.name);
+}
+
+Graph ModelReader::read(const YAML::Node& root, const std::string& default_name) {
+  Graph graph;
+  graph.name = default_name;
+  if (!root.IsDefined() || root.IsNull()) {
+    diags_.error("empty-file", {1, 1, 1}, "the file holds no model",
+                 "a model needs at least `input: {shape: [...]}` and a list of `layers:`");
+    return graph;
+  }
+  if (!root.IsMap()) {
+    diags_.error("not-a-mapping", at(root), "a model file must be a mapping with `input:` and `layers:`, but this is " + describe(root));
+    return graph;
+  }
+  static const std::vector<std::string> top_keys = {"name", "input", "weights", "layers", "output"};
+  bool has_input = false, has_layers = false;
+  std::optional<Entry> output_entry;
+  for (const Entry& entry : entries(root)) {
+    const std::string& key = entry.first.Scalar();
+    if (key == "name") {
+      if (auto v = read_string(entry, "the model's ")) graph.name = *v;
+    } else if (key == "weights") {
+      if (auto v = read_string(entry, "")) graph.weights = *v;
+    } else if (key == "input") {
+      has_input = true;
+      read_input(entry, graph);
+    } else if (key == "layers") {
+      has_layers = true;
+      read_layers(entry, graph);
+    } else if (key == "output") {
+      output_entry = entry;
+    } else {
+      diags_.error("unknown-key", at_entry(entry),
+                   fmt::format("unknown key '{}' at the top of the model{}", key, did_you_mean(key, top_keys)),
+                   "the top-level keys are name, input, weights, layers and output");
+    }
+  }
+  if (!has_input)
+    diags_.error("missing-key", at(root), "the model has no `input:`", "add `input: {shape: [1, 1, 28, 28]}` with your input's shape");
+  if (!has_layers)
+    diags_.error("missing-key", at(root), "the model has no `layers:`", "add `layers:` with a list of layers, e.g. `- op: relu`");
+  std::optional<InputRef> output;
+  if (output_entry) {
+    if (auto v = read_string(*output_entry, "")) output = InputRef{*v, at_entry(*output_entry)};
+  }
+  resolve(graph, output);
+  return graph;
+}
+
+void ModelReader::read_input(const Entry& entry, Graph& graph) {
+  graph.input_loc = at_entry(entry);
+  const YAML::Node& node = entry.second;
+  if (!node.IsMap()) {
+    std::string help = node.IsSequence() ? "write `input: {shape: [...]}`: the shape goes under `shape:`" : "";
+    diags_.error("wrong-type", at_entry(entry), "input must be a mapping with `shape:` (and optionally `name:`), but it is " + describe(node), help);
+    return;
+  }
+  static const std::vector<std::string> keys = {"shape", "name"};
+  bool has_shape = false;
+  for (const Entry& e : entries(node)) {
+    const std::string& key = e.first.Scalar();
+    if (key == "name") {
+      if (auto v = read_string(e, "the input's ")) graph.input_name = *v;
+    } else if (key == "shape") {
+      has_shape = true;
+      graph.input_loc = at_entry(e);
+      if (!e.second.IsSequence() || e.second.size() < 2) {
+        diags_.error("wrong-type", at_entry(e), "the input shape must be a list of at least 2 sizes, e.g. [1, 1, 28, 28] (N, C, H, W) or [1, 784], but it is " + describe(e.second));
+        continue;
+      }
+      Shape shape;
+      bool ok = true;
+      for (size_t i = 0; i < e.second.size(); ++i) {
+        auto d = read_int(e.second[i], e, fmt::format("input shape entry {}", i));
+        if (d && *d < 1) {
+          diags_.error("bad-value", at(e.second[i]), fmt::format("input shape entry {} is {}, but sizes must be at least 1", i, *d));
+          d.reset();
+        }
+        ok = ok && d.has_value();
+        if (d) shape.push_back(*d);
+      }
+      if (ok && !element_count(shape)) {
+        diags_.error("size-overflow", at_entry(e), fmt::format("the input shape {} has more elements than a 64-bit integer can count", to_string(shape)));
+        ok = false;
+      }
+      if (ok) graph.input_shape = shape;
+    } else {
+      diags_.error("unknown-key", at_entry(e), fmt::format("unknown key '{}' in input{}", key, did_you_mean(key, keys)),
+                   "input takes shape and name");
+    }
+  }
+  if (!has_shape) diags_.error("missing-key", at_entry(entry), "input has no shape", "add `shape: [N, C, H, W]` under input");
+}
+
+void ModelReader::read_layers(const Entry& entry, Graph& graph) {
+  const YAML::Node& list = entry.second;
+  if (!list.IsSequence() || list.size() == 0) {
+    diags_.error(list.IsSequence() ? "empty-layers" : "wrong-type", at_entry(entry),
+                 "layers must be a non-empty list, but it is " + (list.IsSequence() ? std::string("empty") : describe(list)),
+                 "write each layer as a list item under layers, e.g. `- op: relu`");
+    return;
+  }
+  for (size_t i = 0; i < list.size(); ++i) graph.layers.push_back(read_layer(list[i], i, list));
+}
+
+Layer ModelReader::read_layer(const YAML::Node& item, size_t index, const YAML::Node& list) {
+  Layer layer;
+  layer.name = std::to_string(index);
+  layer.loc = at(item);
+  name_locs_.push_back(layer.loc);
+  if (item.is(list)) {
+    // `layers: &l [*l]` makes the list its own item.
+    diags_.error("recursive-alias", layer.loc, fmt::format("layer {} is an alias of the layers list itself", index),
+                 "write the layer out; an alias may not refer to the node that contains it");
+    layer.valid = false;
+    return layer;
+  }
+  if (!item.IsMap()) {
+    diags_.error("not-a-mapping", layer.loc, fmt::format("layer {} must be a mapping such as `- op: relu`, but it is {}", index, describe(item)));
+    layer.valid = false;
+    return layer;
+  }
+  std::vector<Entry> fields = entries(item);
+  // The name and op first, so every later message can say which layer it is about.
+  for (const Entry& e : fields) {
+    const std::string& key = e.first.Scalar();
+    if (key == "name") {
+      if (auto v = read_string(e, "a layer's ")) {
+        layer.name = *v;
+        layer.named = true;
+        name_locs_.back() = at_entry(e);
+      }
+    } else if (key == "op") {
+      layer.loc = at_entry(e);
+      if (auto v = read_string(e, "a layer's ")) layer.op = *v;
+    }
+  }
+  if (layer.op.empty()) {
+    diags_.error("missing-key", layer.loc, fmt::format("layer '{}' has no op", layer.name),
+                 "start the layer with `- op: NAME`, e.g. `- op: conv2d`");
+    layer.valid = false;
+  } else {
+    layer.def = find_op(layer.op);
+    if (!layer.def) {
+      std::string suggestion = did_you_mean(layer.op, op_names());
+      auto alias = op_aliases().find(layer.op);
+      if (suggestion.empty() && alias != op_aliases().end()) suggestion = " (did you mean '" + alias->second + "'?)";
+      diags_.error("unknown-op", layer.loc, fmt::format("unknown op '{}' in layer '{}'{}", layer.op, layer.name, suggestion),
+                   "the ops are: " + fmt::format("{}", fmt::join(op_names(), ", ")));
+      layer.valid = false;
+    }
+  }
+
+  std::vector<std::string> keys = {"op", "name"};
+  if (layer.def) {
+    keys.push_back(layer.def->variadic ? "inputs" : "input");
+    for (const AttrSpec& spec : layer.def->attrs) keys.push_back(spec.name);
+  }
+  for (const Entry& e : fields) {
+    const std::string& key = e.first.Scalar();
+    if (key == "op" || key == "name") continue;
+    if (key == "input" || key == "inputs") {
+      read_inputs(layer, e);
+      continue;
+    }
+    if (!layer.def) continue;  // no schema to check against
+    const AttrSpec* spec = nullptr;
+    for (const AttrSpec& s : layer.def->attrs)
+      if (s.name == key) spec = &s;
+    if (spec) {
+      read_attr(layer, *spec, e);
+      continue;
+    }
+    std::string help = layer.def->attrs.empty() ? fmt::format("{} takes no attributes", layer.op) : fmt::format("{} takes: {}", layer.op, [&] {
+      std::vector<std::string> names;
+      for (const AttrSpec& s : layer.def->attrs) names.push_back(s.name);
+      return fmt::format("{}", fmt::join(names, ", "));
+    }());
+    diags_.error("unknown-key", at_entry(e), fmt::format("{} has no attribute '{}'{}", layer_title(layer), key, did_you_mean(key, keys)), help);
+  }
+  if (!layer.def) return layer;
+
+  for (const AttrSpec& spec : layer.def->attrs) {
+    if (layer.attrs.has(spec.name)) continue;
+    if (spec.required) {
+      diags_.error("missing-key", layer.loc, fmt::format("{} needs {}", layer_title(layer), spec.name),
+                   fmt::format("add `{}:` ({})", spec.name, spec.hint));
+      layer.valid = false;
+      continue;
+    }
+    layer.attrs.set(spec.name, default_value(spec, layer.attrs));
+  }
+  if (layer.def->variadic && layer.inputs.empty() && layer.valid) {
+    diags_.error("missing-key", layer.loc, fmt::format("{} needs `inputs:`, the layers it joins", layer_title(layer)),
+                 fmt::format("add `inputs: [a, b]` naming {} or more earlier layers (or the model input)", layer.def->min_inputs == 1 ? "one" : "two"));
+    layer.valid = false;
+  }
+  return layer;
+}
+
+void ModelReader::read_inputs(Layer& layer, const Entry& e) {
+  const std::string& key = e.first.Scalar();
+  if (layer.def && layer.def->variadic != (key == "inputs")) {
+    std::string right = layer.def->variadic ? "inputs: [a, b]" : "input: NAME";
+    diags_.error("unknown-key", at_entry(e), fmt::format("{} reads `{}`, not `{}`", layer_title(layer), right, key),
+                 fmt::format("write `{}`", right));
+    layer.valid = false;
+    return;
+  }
+  if (key == "input") {
+    if (auto v = read_string(e, layer_title(layer) + ": "))
+      layer.inputs.push_back({*v, at_entry(e)});
+    else
+      layer.valid = false;
+    return;
+  }
+  if (!e.second.IsSequence()) {
+    diags_.error("wrong-type", at_entry(e), fmt::format("{}: inputs must be a list of layer names, but it is {}", layer_title(layer), describe(e.second)),
+                 "write `inputs: [a, b]`");
+    layer.valid = false;
+    return;
+  }
+  size_t min_inputs = layer.def ? layer.def->min_inputs : 1;
+  if (e.second.size() < min_inputs) {
+    diags_.error("bad-value", at_entry(e), fmt::format("{} needs at least {} inputs, but it has {}", layer_title(layer), min_inputs, e.second.size()));
+    layer.valid = false;
+    return;
+  }
+  for (size_t i = 0; i < e.second.size(); ++i) {
+    const YAML::Node& n = e.second[i];
+    if (!n.IsScalar()) {
+      diags_.error("wrong-type", at(n).line ? at(n) : at_entry(e), fmt::format("{}: inputs entry {} must be a layer name, but it is {}", layer_title(layer), i, describe(n)));
+      layer.valid = false;
+      continue;
+    }
+    layer.inputs.push_back({n.Scalar(), at(n)});
+  }
+}
+
+void ModelReader::read_attr(Layer& layer, const AttrSpec& spec, const Entry& e) {
+  const YAML::Node& node = e.second;
+  const std::string what = fmt::format("{}: {}", layer_title(layer), spec.name);
+  AttrValue v;
+  v.type = spec.type;
+  v.given = true;
+  v.loc = at_entry(e);
+  bool ok = true;
+
+  auto check_min = [&](int64_t value, const YAML::Node& at_node) {
+    if (!spec.min_int || value >= *spec.min_int) return true;
+    diags_.error("bad-value", at(at_node).line ? at_entry(e) : v.loc,
+                 fmt::format("{} is {}, but it must be at least {}", what, value, *spec.min_int));
+    return false;
+  };
+  // An int, or a pair [h, w] whose entries may be null when `allow_null`.
+  auto read_size2 = [&](bool allow_null) {
+    if (node.IsSequence()) {
+      if (node.size() != 2) {
+        diags_.error("wrong-type", v.loc, fmt::format("{} must be one size or a pair [h, w], but the list has {} entries", what, node.size()));
+        return false;
+      }
+      bool both = true;
+      for (int i = 0; i < 2; ++i) {
+        if (allow_null && node[i].IsNull()) {
+          v.keep[i] = true;
+          continue;
+        }
+        auto x = read_int(node[i], e, fmt::format("{}[{}]", what, i));
+        both = both && x && check_min(*x, node);
+        if (x) v.ints[i] = *x;
+      }
+      return both;
+    }
+    auto x = read_int(node, e, what);
+    if (!x || !check_min(*x, node)) return false;
+    v.ints = {*x, *x};
+    return true;
+  };
+  auto read_word = [&](const std::vector<std::string>& choices) {
+    if (node.IsScalar()) {
+      for (const auto& c : choices)
+        if (node.Scalar() == c) {
+          v.word = c;
+          return true;
+        }
+    }
+    diags_.error("bad-value", v.loc,
+                 fmt::format("{} must be one of {}, but it is {}{}", what, fmt::join(choices, ", "), describe(node),
+                             node.IsScalar() ? did_you_mean(node.Scalar(), choices) : ""));
+    return false;
+  };
+
+  switch (spec.type) {
+    case AttrType::Int: {
+      auto x = read_int(node, e, what);
+      ok = x && check_min(*x, node);
+      if (x) v.ints = {*x, *x};
+      break;
+    }
+    case AttrType::Size2:
+      ok = read_size2(false);
+      break;
+    case AttrType::OutputSize:
+      ok = read_size2(true);
+      break;
+    case AttrType::Padding:
+      if (node.IsScalar() && !node.Scalar().empty() && std::isalpha(static_cast<unsigned char>(node.Scalar()[0])))
+        ok = read_word(spec.choices);
+      else
+        ok = read_size2(false);
+      break;
+    case AttrType::Bool: {
+      static const std::vector<std::string> truths = {"true", "True", "TRUE"}, falsehoods = {"false", "False", "FALSE"};
+      const std::string text = node.IsScalar() ? node.Scalar() : "";
+      if (node.IsScalar() && node.Tag() != "!" && std::find(truths.begin(), truths.end(), text) != truths.end()) {
+        v.flag = true;
+      } else if (node.IsScalar() && node.Tag() != "!" && std::find(falsehoods.begin(), falsehoods.end(), text) != falsehoods.end()) {
+        v.flag = false;
+      } else {
+        diags_.error("wrong-type", v.loc, fmt::format("{} must be true or false, but it is {}", what, describe(node)));
+        ok = false;
+      }
+      break;
+    }
+    case AttrType::Float: {
+      const std::string text = node.IsScalar() ? node.Scalar() : "";
+      double x = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), x);
+      if (!node.IsScalar() || node.Tag() == "!" || ec != std::errc() || end != text.data() + text.size() || !std::isfinite(x)) {
+        diags_.error("wrong-type", v.loc, fmt::format("{} must be a finite number, but it is {}", what, describe(node)));
+        ok = false;
+      }
+      v.number = x;
+      break;
+    }
+    case AttrType::Choice:
+      ok = read_word(spec.choices);
+      break;
+  }
+  if (ok) {
+    layer.attrs.set(spec.name, v);
+  } else {
+    layer.valid = false;
+  }
+}
+
+void ModelReader::resolve(Graph& graph, const std::optional<InputRef>& output) {
+  // Names: unique, and distinct from the model input's.
+  for (size_t i = 0; i < graph.layers.size(); ++i) {
+    Layer& layer = graph.layers[i];
+    if (layer.name == graph.input_name) {
+      diags_.error("duplicate-name", name_locs_[i], fmt::format("layer name '{}' is also the model input's name", layer.name),
+                   "rename the layer, or the input with `input: {name: ...}`");
+      continue;
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (graph.layers[j].name != layer.name) continue;
+      std::string help = layer.named ? "give each layer its own name"
+                                     : fmt::format("this unnamed layer is called '{}' after its index; rename the layer at line {}",
+                                                   layer.name, name_locs_[j].line);
+      diags_.error("duplicate-name", name_locs_[i],
+                   fmt::format("layer name '{}' is already used by the layer at line {}", layer.name, name_locs_[j].line), help);
+      break;
+    }
+  }
+
+  // References: the model input or an earlier layer.
+  auto lookup = [&](InputRef& ref, size_t reader) {
+    if (ref.name == graph.input_name) {
+      ref.layer = InputRef::kModelInput;
+      return true;
+    }
+    int found = graph.find_layer(ref.name);
+    if (found >= 0 && static_cast<size_t>(found) < reader) {
+      ref.layer = found;
+      return true;
+    }
+    std::vector<std::string> earlier = {graph.input_name};
+    for (size_t j = 0; j < reader && j < graph.layers.size(); ++j) earlier.push_back(graph.layers[j].name);
+    if (found >= 0 && static_cast<size_t>(found) == reader) {
+      diags_.error("self-reference", ref.loc, fmt::format("layer '{}' reads its own output", ref.name),
+                   "a layer reads the model input or an earlier layer");
+    } else if (found >= 0) {
+      diags_.error("later-layer", ref.loc,
+                   fmt::format("'{}' is defined later (line {}); a layer can only read the model input or an earlier layer",
+                               ref.name, graph.layers[found].loc.line),
+                   "move this layer below it: models are evaluated in order");
+    } else {
+      diags_.error("unknown-layer", ref.loc, fmt::format("no layer or input is called '{}'{}", ref.name, did_you_mean(ref.name, earlier)),
+                   fmt::format("the names this layer can read are: {}", fmt::join(earlier, ", ")));
+    }
+    return false;
+  };
+  for (size_t i = 0; i < graph.layers.size(); ++i) {
+    Layer& layer = graph.layers[i];
+    if (layer.inputs.empty() && !(layer.def && layer.def->variadic)) {
+      InputRef ref{i == 0 ? graph.input_name : graph.layers[i - 1].name, layer.loc};
+      ref.layer = i == 0 ? InputRef::kModelInput : static_cast<int>(i - 1);
+      layer.inputs.push_back(ref);
+      continue;
+    }
+    for (InputRef& ref : layer.inputs)
+      if (!lookup(ref, i)) layer.valid = false;
+  }
+
+  if (output) {
+    int found = graph.find_layer(output->name);
+    std::vector<std::string> names;
+    for (const Layer& l : graph.layers) names.push_back(l.name);
+    if (found < 0)
+      diags_.error("unknown-layer", output->loc, fmt::format("output names no layer: '{}'{}", output->name, did_you_mean(output->name, names)),
+                   output->name == graph.input_name ? "the output must be a layer, not the model input" : "");
+    graph.output = found;
+    graph.output_loc = output->loc;
+  } else if (!graph.layers.empty()) {
+    graph.output = static_cast<int>(graph.layers.size()) - 1;
+  }
+}
+
+}  // namespace
+
+Graph read_model(const SourceFile& file, const std::string& default_name, DiagnosticEngine& diags) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(file.text());
+  } catch (const YAML::DeepRecursion& e) {
+    diags.error("nesting-too-deep", {e.mark.line + 1, e.mark.column + 1, 1}, "the YAML is nested too deeply to read",
+                "a model file needs only a few levels: a mapping, a list of layers, and short lists of sizes");
+    return Graph{.name = default_name};
+  } catch (const YAML::Exception& e) {
+    SourceLoc loc{e.mark.line + 1, e.mark.column + 1, 1};
+    if (e.mark.line < 0) loc = {1, 1, 1};
+    diags.error("yaml-syntax", loc, "this is not valid YAML: " + e.msg, "check the indentation and the brackets near this position");
+    return Graph{.name = default_name};
+  }
+  ModelReader reader(file, diags);
+  return reader.read(root, default_name);
+}
+
+}  // namespace nnc

@@ -1,0 +1,77 @@
+#include "frontend/source_file.h"
+
+namespace nnc {
+
+SourceFile::SourceFile(std::string path, std::string text) : path_(std::move(path)), text_(std::move(text)) {
+  std::string_view rest = text_;
+  while (!rest.empty()) {
+    size_t end = rest.find('\n');
+    std::string_view line = rest.substr(0, end);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    lines_.push_back(line);
+    if (end == std::string_view::npos) break;
+    rest.remove_prefix(end + 1);
+  }
+}
+
+std::string_view SourceFile::line(int number) const {
+  if (number < 1 || number > static_cast<int>(lines_.size())) return {};
+  return lines_[number - 1];
+}
+
+namespace {
+
+// Index just past the comment-free content of a line, trailing blanks dropped.
+size_t content_end(std::string_view text, size_t from) {
+  size_t end = text.size();
+  char quote = 0;
+  for (size_t i = from; i < text.size(); ++i) {
+    char c = text[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t')) {
+      end = i;
+      break;
+    }
+  }
+  while (end > from && (text[end - 1] == ' ' || text[end - 1] == '\t')) --end;
+  return end;
+}
+
+}  // namespace
+
+int SourceFile::rest_of_line_length(int line_number, int column) const {
+  std::string_view text = line(line_number);
+  size_t start = static_cast<size_t>(column - 1);
+  if (column < 1 || start >= text.size()) return 1;
+  size_t end = content_end(text, start);
+  return end > start ? static_cast<int>(end - start) : 1;
+}
+
+int SourceFile::token_length(int line_number, int column) const {
+  std::string_view text = line(line_number);
+  size_t start = static_cast<size_t>(column - 1);
+  if (column < 1 || start >= text.size()) return 1;
+  size_t limit = content_end(text, start);
+  char first = text[start];
+  size_t i = start + 1;
+  if (first == '"' || first == '\'') {
+    while (i < text.size() && text[i] != first) ++i;
+    return static_cast<int>(std::min(i + 1, text.size()) - start);
+  }
+  if (first == '[' || first == '{') {
+    int depth = 1;
+    for (; i < limit && depth > 0; ++i) {
+      if (text[i] == '[' || text[i] == '{') ++depth;
+      if (text[i] == ']' || text[i] == '}') --depth;
+    }
+    return static_cast<int>(i - start);
+  }
+  while (i < limit && text[i] != ',' && text[i] != ']' && text[i] != '}') ++i;
+  while (i > start + 1 && (text[i - 1] == ' ' || text[i - 1] == '\t')) --i;
+  return static_cast<int>(i - start);
+}
+
+}  // namespace nnc

@@ -1,0 +1,30 @@
+#pragma once
+// A model file's text, kept so diagnostics can quote the offending line.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nnc {
+
+class SourceFile {
+ public:
+  SourceFile(std::string path, std::string text);
+
+  const std::string& path() const { return path_; }
+  const std::string& text() const { return text_; }
+  // 1-based; empty for a line that does not exist.
+  std::string_view line(int number) const;
+
+  // Columns (1-based, inclusive start) that the token starting at `column` spans on `line`:
+  // a quoted string, a flow collection [...]/{...}, or a plain scalar up to `,`, `]`, `}` or a comment.
+  int token_length(int line, int column) const;
+  // From `column` to the end of the line's content, leaving out a trailing comment.
+  int rest_of_line_length(int line, int column) const;
+
+ private:
+  std::string path_;
+  std::string text_;
+  std::vector<std::string_view> lines_;
+};
+
+}  // namespace nnc

@@ -1,0 +1,76 @@
+#pragma once
+// The Graph: a typed DAG of layers, each with its op, attributes, inputs, source location and,
+// after shape inference, its output shape, parameters and cost.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "frontend/diagnostics.h"
+#include "nnc/shape.h"
+#include "ops/attributes.h"
+
+namespace nnc {
+
+struct OpDef;
+
+// Where a layer reads a tensor from.
+struct InputRef {
+  static constexpr int kModelInput = -1;
+  static constexpr int kUnresolved = -2;
+
+  std::string name;
+  SourceLoc loc;
+  int layer = kUnresolved;  // index of the producing layer, or kModelInput
+};
+
+struct ParamSpec {
+  std::string key;  // "weight", "bias", "running_mean", ... (the weights file key is "<layer>.<key>")
+  Shape shape;
+  bool learnable = true;  // false for buffers (batchnorm running statistics)
+};
+
+struct Layer {
+  std::string name;
+  bool named = false;  // name given in the YAML (else the nn.Sequential index)
+  std::string op;
+  const OpDef* def = nullptr;  // null when the op is unknown
+  SourceLoc loc;               // the `op:` key
+  Attrs attrs;
+  std::vector<InputRef> inputs;
+  bool valid = true;  // false after a parse error: shape inference skips it quietly
+
+  // Filled by shape inference.
+  std::optional<Shape> shape;
+  std::vector<ParamSpec> params;
+  int64_t macs = 0;
+  std::vector<std::string> formulas;  // the window formula worked out, one line per spatial axis
+};
+
+struct Graph {
+  std::string name;
+  std::string input_name = "input";
+  Shape input_shape;
+  SourceLoc input_loc;
+  std::string weights;  // as written, relative to the model file
+  std::vector<Layer> layers;
+  int output = -1;  // index of the output layer, -1 if unknown
+  SourceLoc output_loc;
+
+  int find_layer(std::string_view name) const;
+  const Shape* shape_of(const InputRef& ref) const;
+};
+
+// Element counts across a graph, for the summary and JSON.
+struct GraphTotals {
+  int64_t params = 0;       // learnable parameters
+  int64_t stored = 0;       // every parameter and buffer, in elements
+  int64_t macs = 0;
+  int64_t largest_activation = 0;
+  std::string largest_activation_name;
+};
+
+GraphTotals totals(const Graph& graph);
+int64_t param_count(const Layer& layer);
+
+}  // namespace nnc

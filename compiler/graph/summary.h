@@ -1,0 +1,17 @@
+#pragma once
+// The layer table of `nnc summary`, like torchinfo's, with each window op's output-size formula
+// worked out with the layer's own numbers, and the model's totals.
+#include <string>
+
+#include "graph/graph.h"
+
+namespace nnc {
+
+std::string format_summary(const Graph& graph, const std::string& path);
+
+// 1234567 -> "1,234,567".
+std::string group_digits(int64_t n);
+// 11520 -> "11.2 KiB".
+std::string format_bytes(int64_t bytes);
+
+}  // namespace nnc

@@ -1,0 +1,91 @@
+#pragma once
+// The attribute schema of an op (names, types, defaults) and the values a layer gives them.
+// The schema drives parsing, "did you mean", defaults and the docs.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "frontend/diagnostics.h"
+
+namespace nnc {
+
+enum class AttrType {
+  Int,         // 5
+  Size2,       // 5 or [5, 3]
+  Padding,     // 5, [5, 3], valid or same (conv2d)
+  OutputSize,  // 7, [7, 5] or [null, 5]: null keeps the input's extent (adaptive pools)
+  Bool,
+  Float,
+  Choice,      // one of a fixed list of words
+};
+
+struct AttrSpec {
+  std::string name;
+  AttrType type = AttrType::Int;
+  bool required = false;
+  bool has_default = false;  // false and not required: optional, checked when given (in_channels)
+  std::array<int64_t, 2> default_ints{};
+  double default_number = 0;
+  bool default_flag = false;
+  std::string default_word;
+  std::string same_as;  // default copied from this attribute (pool stride = kernel_size)
+  std::optional<int64_t> min_int;
+  std::vector<std::string> choices;
+  std::string hint;  // what the value means, for "missing attribute" help
+};
+
+// Builders, so that an op's schema reads like PyTorch's signature.
+AttrSpec required_int(std::string name, int64_t min, std::string hint);
+AttrSpec optional_int(std::string name, int64_t min);  // no default: checked when given
+AttrSpec int_attr(std::string name, int64_t def, std::optional<int64_t> min = std::nullopt);
+AttrSpec required_size2(std::string name, int64_t min, std::string hint);
+AttrSpec size2_attr(std::string name, int64_t def, int64_t min);
+AttrSpec size2_same_as(std::string name, std::string other, int64_t min);
+AttrSpec padding_attr(std::string name);
+AttrSpec required_output_size(std::string name, std::string hint);
+AttrSpec bool_attr(std::string name, bool def);
+AttrSpec float_attr(std::string name, double def);
+AttrSpec choice_attr(std::string name, std::vector<std::string> choices, std::string def);
+
+struct AttrValue {
+  AttrType type = AttrType::Int;
+  bool given = false;                 // written in the YAML (else a default)
+  SourceLoc loc;                      // the key: value pair, when given
+  std::array<int64_t, 2> ints{};      // Int: [0]; pairs: [h, w]
+  std::array<bool, 2> keep{};         // OutputSize: entry was null
+  double number = 0;
+  bool flag = false;
+  std::string word;                   // Choice, or Padding's "same"/"valid"
+};
+
+class Attrs {
+ public:
+  void set(std::string name, AttrValue value);
+  bool has(std::string_view name) const { return find(name) != nullptr; }
+
+  const AttrValue& get(std::string_view name) const;
+  int64_t integer(std::string_view name) const { return get(name).ints[0]; }
+  std::array<int64_t, 2> pair(std::string_view name) const { return get(name).ints; }
+  double number(std::string_view name) const { return get(name).number; }
+  bool flag(std::string_view name) const { return get(name).flag; }
+  const std::string& word(std::string_view name) const { return get(name).word; }
+  bool given(std::string_view name) const { return get(name).given; }
+  SourceLoc loc(std::string_view name) const { return get(name).loc; }
+
+  const std::vector<std::pair<std::string, AttrValue>>& entries() const { return values_; }
+
+ private:
+  const AttrValue* find(std::string_view name) const;
+  std::vector<std::pair<std::string, AttrValue>> values_;
+};
+
+// The value an attribute takes when the layer leaves it out.
+AttrValue default_value(const AttrSpec& spec, const Attrs& given_so_far);
+
+// How the value is written in YAML, for messages and the summary: "5", "[5, 3]", "same", "true".
+std::string format_value(const AttrValue& value);
+
+}  // namespace nnc

@@ -1,0 +1,52 @@
+#include <fmt/format.h>
+
+#include "ops/op.h"
+
+namespace nnc {
+
+std::string InferContext::what() const { return fmt::format("{} '{}'", layer_.op, layer_.name); }
+
+bool InferContext::error(std::string code, std::string message, std::string help, SourceLoc loc) {
+  diags_.error(std::move(code), loc.line ? loc : layer_.loc, std::move(message), std::move(help));
+  return false;
+}
+
+void InferContext::warning(std::string code, std::string message, std::string help, SourceLoc loc) {
+  diags_.warning(std::move(code), loc.line ? loc : layer_.loc, std::move(message), std::move(help));
+}
+
+bool InferContext::expect_rank(size_t rank, const char* layout) {
+  for (size_t i = 0; i < inputs_.size(); ++i) {
+    if (inputs_[i]->size() == rank) continue;
+    std::string help;
+    if (rank == 4 && inputs_[i]->size() == 2) help = "image layers need [N, C, H, W]: is a flatten or linear layer placed too early?";
+    return error("rank-mismatch",
+                 fmt::format("{} expects a {}-D input {}, but its input '{}' has shape {} ({}-D)", what(), rank, layout,
+                             input_name(i), to_string(*inputs_[i]), inputs_[i]->size()),
+                 help, layer_.inputs[i].loc.line ? layer_.inputs[i].loc : SourceLoc{});
+  }
+  return true;
+}
+
+bool InferContext::normalise_dim(const char* attr, int64_t rank, int64_t& dim) {
+  int64_t given = dim;
+  if (dim < 0) dim += rank;
+  if (dim >= 0 && dim < rank) return true;
+  return error("bad-dim",
+               fmt::format("{}: {} is {}, but the input '{}' has {} dimensions (shape {})", what(), attr, given,
+                           input_name(), rank, to_string(input())),
+               fmt::format("use a dimension in [{}, {}]", -rank, rank - 1), attrs().loc(attr));
+}
+
+bool InferContext::check_given(const char* attr, int64_t inferred, const std::string& what_it_is) {
+  if (!attrs().given(attr) || attrs().integer(attr) == inferred) return true;
+  std::string code = std::string(attr);
+  for (char& c : code)
+    if (c == '_') c = '-';
+  return error(code + "-mismatch",
+               fmt::format("{}: {} is {}, but its input '{}' has {} {} (shape {})", what(), attr, attrs().integer(attr),
+                           input_name(), inferred, what_it_is, to_string(input())),
+               fmt::format("write {}: {}, or leave it out to have it inferred", attr, inferred), attrs().loc(attr));
+}
+
+}  // namespace nnc

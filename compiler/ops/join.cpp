@@ -1,0 +1,75 @@
+// Ops that join several tensors: add (a residual sum of equal shapes) and concat (torch.cat).
+#include <fmt/format.h>
+
+#include "ops/op.h"
+
+namespace nnc {
+namespace {
+
+std::string describe_inputs(const InferContext& ctx) {
+  std::string text;
+  for (size_t i = 0; i < ctx.input_count(); ++i) {
+    if (i) text += ", ";
+    text += fmt::format("'{}' {}", ctx.input_name(i), to_string(ctx.input(i)));
+  }
+  return text;
+}
+
+bool infer_add(InferContext& ctx) {
+  for (size_t i = 1; i < ctx.input_count(); ++i) {
+    if (ctx.input(i) == ctx.input(0)) continue;
+    return ctx.error("shape-mismatch",
+                     fmt::format("{}: its inputs must all have the same shape, but they are {}", ctx.what(), describe_inputs(ctx)),
+                     "nnc's add does not broadcast: make the branches agree (a 1x1 conv2d with stride on the shortcut "
+                     "is the usual fix for a downsampling block)",
+                     ctx.layer().inputs[i].loc);
+  }
+  ctx.output = ctx.input(0);
+  return true;
+}
+
+bool infer_concat(InferContext& ctx) {
+  const Shape& first = ctx.input(0);
+  const int64_t rank = static_cast<int64_t>(first.size());
+  int64_t dim = ctx.attrs().integer("dim");
+  if (!ctx.normalise_dim("dim", rank, dim)) return false;
+  int64_t total = 0;
+  for (size_t i = 0; i < ctx.input_count(); ++i) {
+    const Shape& s = ctx.input(i);
+    bool fits = static_cast<int64_t>(s.size()) == rank;
+    for (int64_t d = 0; fits && d < rank; ++d) fits = d == dim || s[d] == first[d];
+    if (!fits)
+      return ctx.error("concat-mismatch",
+                       fmt::format("{}: its inputs must have the same rank and agree in every dimension but {}, but they "
+                                   "are {}",
+                                   ctx.what(), dim, describe_inputs(ctx)),
+                       "", ctx.layer().inputs[i].loc);
+    auto sum = checked::add(total, s[dim]);
+    if (!sum) return ctx.error("size-overflow", fmt::format("{}: the joined size overflows 64-bit integers", ctx.what()));
+    total = *sum;
+  }
+  ctx.output = first;
+  ctx.output[dim] = total;
+  return true;
+}
+
+}  // namespace
+
+extern const OpDef add_op{
+    .name = "add",
+    .summary = "elementwise sum of two or more tensors of one shape (residual connections)",
+    .variadic = true,
+    .min_inputs = 2,
+    .infer = infer_add,
+};
+
+extern const OpDef concat_op{
+    .name = "concat",
+    .summary = "join tensors along dim (torch.cat)",
+    .attrs = {int_attr("dim", 1)},
+    .variadic = true,
+    .min_inputs = 1,
+    .infer = infer_concat,
+};
+
+}  // namespace nnc

@@ -1,0 +1,62 @@
+#pragma once
+// What an op is: its schema, its shape rule (with every PyTorch check as a diagnostic), its
+// parameters and its cost. Each op lives in one file under ops/ and is listed once in registry.cpp.
+#include <string>
+#include <vector>
+
+#include "graph/graph.h"
+#include "ops/attributes.h"
+
+namespace nnc {
+
+// What shape inference hands an op's rule, and what the rule fills in.
+class InferContext {
+ public:
+  InferContext(const Layer& layer, std::vector<const Shape*> inputs, DiagnosticEngine& diags)
+      : layer_(layer), inputs_(std::move(inputs)), diags_(diags) {}
+
+  const Layer& layer() const { return layer_; }
+  const Attrs& attrs() const { return layer_.attrs; }
+  size_t input_count() const { return inputs_.size(); }
+  const Shape& input(size_t i = 0) const { return *inputs_[i]; }
+  const std::string& input_name(size_t i = 0) const { return layer_.inputs[i].name; }
+  // "conv2d 'conv1'": how messages name the layer.
+  std::string what() const;
+
+  // Reports and returns false. `loc` defaults to the layer's `op:` line.
+  bool error(std::string code, std::string message, std::string help = "", SourceLoc loc = {});
+  void warning(std::string code, std::string message, std::string help = "", SourceLoc loc = {});
+
+  // Checks the input rank; `layout` names the dimensions, e.g. "[N, C, H, W]".
+  bool expect_rank(size_t rank, const char* layout);
+  // A dimension index as PyTorch takes it (negative counts from the end); false if out of range.
+  bool normalise_dim(const char* attr, int64_t rank, int64_t& dim);
+  // Compares an optional given size (in_channels, ...) with the inferred one.
+  bool check_given(const char* attr, int64_t inferred, const std::string& what_it_is);
+
+  // Results.
+  Shape output;
+  std::vector<ParamSpec> params;
+  int64_t macs = 0;
+  std::vector<std::string> formulas;
+
+ private:
+  const Layer& layer_;
+  std::vector<const Shape*> inputs_;
+  DiagnosticEngine& diags_;
+};
+
+struct OpDef {
+  std::string name;
+  std::string summary;            // one line for `nnc --help` and the docs
+  std::vector<AttrSpec> attrs;
+  bool variadic = false;          // reads `inputs: [...]` (add, concat) instead of one `input`
+  size_t min_inputs = 1;
+  bool (*infer)(InferContext&) = nullptr;  // fills the output shape; false after an error
+};
+
+const std::vector<const OpDef*>& all_ops();
+const OpDef* find_op(std::string_view name);
+std::vector<std::string> op_names();
+
+}  // namespace nnc

@@ -1,0 +1,195 @@
+#include "ops/window.h"
+
+#include <fmt/format.h>
+
+#include <optional>
+#include <vector>
+
+namespace nnc {
+
+using checked::floor_div;
+
+WindowResult window_output(const WindowAxis& a) {
+  WindowResult r;
+  auto reach = checked::mul(a.dilation, a.kernel - 1);  // dilated kernel extent minus one
+  auto padded = checked::add(a.input, a.pad_lo);
+  if (padded) padded = checked::add(*padded, a.pad_hi);
+  if (!reach || !padded) {
+    r.overflow = true;
+    return r;
+  }
+  auto span = checked::sub(*padded, *reach);
+  if (span) span = checked::sub(*span, 1);
+  if (!span) {
+    r.overflow = true;
+    return r;
+  }
+  r.span = *span;
+  if (a.ceil_mode) {
+    auto numerator = checked::add(r.span, a.stride - 1);
+    if (!numerator) {
+      r.overflow = true;
+      return r;
+    }
+    r.output = floor_div(*numerator, a.stride) + 1;
+    if (r.output > 1 && (r.output - 1) * a.stride >= a.input + a.pad_lo) {
+      --r.output;
+      r.last_window_dropped = true;
+    }
+  } else {
+    r.output = floor_div(r.span, a.stride) + 1;
+  }
+  if (r.span >= 0 && !a.ceil_mode) r.unread = checked::floor_mod(r.span, a.stride);
+  return r;
+}
+
+namespace {
+
+// "2*1" for symmetric padding, "1+2" for `same` with an even kernel.
+std::string padding_term(const WindowAxis& a) {
+  return a.pad_lo == a.pad_hi ? fmt::format("2*{}", a.pad_lo) : fmt::format("{}+{}", a.pad_lo, a.pad_hi);
+}
+
+}  // namespace
+
+std::string window_formula(const WindowAxis& a, const WindowResult& r) {
+  std::string inner = fmt::format("({} + {} - {}*({}-1) - 1)/{}", a.input, padding_term(a), a.dilation, a.kernel, a.stride);
+  if (a.ceil_mode) inner = "ceil(" + inner + ")";
+  std::string text = fmt::format("{} + 1 = {}", inner, r.output);
+  if (r.last_window_dropped) text += "  (the last window would start in the padding: dropped, as PyTorch does)";
+  if (r.unread > 0) {
+    int64_t lost = r.unread > a.pad_hi ? r.unread - a.pad_hi : 0;
+    text += lost ? fmt::format("  ({}/{} rounds down: {} input row/column{} left unread)", r.span, a.stride, lost, lost == 1 ? "" : "s")
+                 : fmt::format("  ({}/{} rounds down: only padding is left unread)", r.span, a.stride);
+  }
+  return text;
+}
+
+namespace {
+
+const char* row_word(int axis, int64_t n) {
+  if (axis == 0) return n == 1 ? "row" : "rows";
+  return n == 1 ? "column" : "columns";
+}
+
+// Input rows (not padding) that no window reads along one axis.
+int64_t lost_input(const WindowAxis& a, const WindowResult& r) { return r.unread > a.pad_hi ? r.unread - a.pad_hi : 0; }
+
+struct Fix {
+  int64_t value;
+  int64_t output;
+};
+
+// The value nearest `current` in [lo, hi] (other than `current`; the larger first on a tie) that
+// makes the window exact: span a multiple of the stride, so no row is left over.
+template <typename MakeAxis>
+std::optional<Fix> nearest_exact(int64_t current, int64_t lo, int64_t hi, MakeAxis axis_with) {
+  for (int64_t dist = 1; dist <= hi - lo; ++dist) {
+    for (int64_t v : {current + dist, current - dist}) {
+      if (v < lo || v > hi) continue;
+      WindowAxis a = axis_with(v);
+      WindowResult r = window_output(a);
+      if (!r.overflow && r.output >= 1 && r.span % a.stride == 0) return Fix{v, r.output};
+    }
+  }
+  return std::nullopt;
+}
+
+std::string inexact_help(const WindowOp& op, const WindowAxis& axis, int index, bool both_axes) {
+  const int64_t search = 64;  // how far from the current value to look for an exact one
+  std::vector<std::string> fixes;
+  std::optional<Fix> pad;
+  if (op.symmetric_padding) {
+    int64_t max_pad = op.is_pool ? axis.kernel / 2 : axis.pad_lo + search;
+    pad = nearest_exact(axis.pad_lo, 0, max_pad, [&](int64_t p) {
+      WindowAxis a = axis;
+      a.pad_lo = a.pad_hi = p;
+      return a;
+    });
+    if (pad) fixes.push_back(fmt::format("padding {} (output {})", pad->value, pad->output));
+  }
+  auto stride = nearest_exact(axis.stride, 1, axis.stride + search, [&](int64_t s) {
+    WindowAxis a = axis;
+    a.stride = s;
+    return a;
+  });
+  if (stride) fixes.push_back(fmt::format("stride {} (output {})", stride->value, stride->output));
+  auto kernel = nearest_exact(axis.kernel, 1, axis.kernel + search, [&](int64_t k) {
+    WindowAxis a = axis;
+    a.kernel = k;
+    if (op.is_pool && a.pad_lo > k / 2) a.kernel = 0;  // pools need padding <= kernel/2
+    return a;
+  });
+  if (kernel) fixes.push_back(fmt::format("kernel_size {} (output {})", kernel->value, kernel->output));
+  std::string none = pad ? "" : fmt::format("; no padding makes it exact with kernel_size {} and stride {}", axis.kernel, axis.stride);
+  if (!op.symmetric_padding) none.clear();
+  if (fixes.empty()) return "";
+  std::string list;
+  for (size_t i = 0; i < fixes.size(); ++i) {
+    if (i) list += i + 1 == fixes.size() ? " or " : ", ";
+    list += fixes[i];
+  }
+  if (both_axes) return fmt::format("for an exact window, use {}{}", list, none);
+  return fmt::format("for an exact window along the {}, use {}{}", index == 0 ? "height" : "width", list, none);
+}
+
+}  // namespace
+
+bool infer_window(InferContext& ctx, const WindowOp& op, int64_t in_h, int64_t in_w, std::array<int64_t, 2>& out) {
+  const int64_t input[2] = {in_h, in_w};
+  WindowAxis axes[2];
+  WindowResult results[2];
+  for (int i = 0; i < 2; ++i) {
+    axes[i] = WindowAxis{input[i], op.pads[i][0], op.pads[i][1], op.kernel[i], op.stride[i], op.dilation[i], op.ceil_mode};
+    results[i] = window_output(axes[i]);
+    if (results[i].overflow)
+      return ctx.error("size-overflow", fmt::format("{}: the window arithmetic overflows 64-bit integers", ctx.what()),
+                       "use realistic kernel_size, dilation and padding values");
+  }
+  bool ok = true;
+  for (int i = 0; i < 2; ++i) {
+    if (results[i].output >= 1) continue;
+    const WindowAxis& a = axes[i];
+    int64_t extent = a.dilation * (a.kernel - 1) + 1;
+    int64_t needed_pad = (extent - a.input + 1) / 2;
+    std::string help = op.is_pool ? "use a smaller kernel_size"
+                                  : fmt::format("use a smaller kernel_size or dilation, or padding: {} or more", needed_pad);
+    ok = ctx.error("kernel-too-large",
+                   fmt::format("{}: the window spans {} {} but the padded input has only {} ({} + {} padding), so the "
+                               "output {} would be {}",
+                               ctx.what(), extent, row_word(i, extent), a.input + a.pad_lo + a.pad_hi, a.input,
+                               a.pad_lo + a.pad_hi, i == 0 ? "height" : "width", results[i].output),
+                   help, ctx.attrs().loc("kernel_size"));
+  }
+  if (!ok) return false;
+
+  bool square = axes[0].input == axes[1].input && axes[0].pad_lo == axes[1].pad_lo && axes[0].pad_hi == axes[1].pad_hi &&
+                axes[0].kernel == axes[1].kernel && axes[0].stride == axes[1].stride && axes[0].dilation == axes[1].dilation;
+  if (square) {
+    ctx.formulas.push_back("OH = OW = " + window_formula(axes[0], results[0]));
+  } else {
+    ctx.formulas.push_back("OH = " + window_formula(axes[0], results[0]));
+    ctx.formulas.push_back("OW = " + window_formula(axes[1], results[1]));
+  }
+
+  // With the same numbers on both axes, one warning speaks for both.
+  for (int i = 0; i < (square ? 1 : 2); ++i) {
+    int64_t lost = lost_input(axes[i], results[i]);
+    if (lost == 0) continue;
+    const WindowAxis& a = axes[i];
+    std::string count = lost == 1 ? "" : std::to_string(lost) + " ";
+    std::string what_is_lost = square ? fmt::format("{}{} and {}", count, row_word(0, lost), row_word(1, lost))
+                                      : fmt::format("{}{}", count, row_word(i, lost));
+    SourceLoc loc = ctx.attrs().given("stride") ? ctx.attrs().loc("stride") : ctx.attrs().loc("kernel_size");
+    ctx.warning("inexact-window",
+                fmt::format("{}: the window does not fit the input exactly: {} + {} - {}*({}-1) - 1 = {} is not a multiple "
+                            "of the stride {}, so the last {} of the input {} never read",
+                            ctx.what(), a.input, padding_term(a), a.dilation, a.kernel, results[i].span, a.stride,
+                            what_is_lost, lost == 1 && !square ? "is" : "are"),
+                inexact_help(op, a, i, square), loc);
+  }
+  out = {results[0].output, results[1].output};
+  return true;
+}
+
+}  // namespace nnc

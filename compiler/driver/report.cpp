@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace nnc {
 namespace {
 
@@ -32,6 +34,29 @@ std::string escape_github(std::string_view text, bool property) {
   return out;
 }
 
+// The part of a source line shown under a diagnostic: long lines are cut around the node.
+struct Excerpt {
+  std::string text;
+  size_t column = 0;  // 0-based caret position within text
+  int length = 1;
+};
+
+Excerpt excerpt_around(std::string_view line, SourceLoc loc) {
+  constexpr size_t kContext = 40, kMaxCaret = 80;
+  size_t column = static_cast<size_t>(std::max(1, loc.column) - 1);
+  size_t start = column > kContext ? column - kContext : 0;
+  size_t end = std::min(line.size(), column + kMaxCaret + kContext);
+  Excerpt e;
+  if (start > 0) e.text = "...";
+  e.column = e.text.size() + std::min(column, line.size()) - start;
+  e.text += line.substr(start, end - start);
+  if (end < line.size()) e.text += "...";
+  for (char& c : e.text)
+    if (c == '\t') c = ' ';
+  e.length = static_cast<int>(std::clamp<size_t>(static_cast<size_t>(std::max(1, loc.length)), 1, kMaxCaret));
+  return e;
+}
+
 }  // namespace
 
 void print_diagnostics(std::ostream& out, const LoadedModel& model, TextStyle style) {
@@ -45,14 +70,10 @@ void print_diagnostics(std::ostream& out, const LoadedModel& model, TextStyle st
     if (d.loc.line && !line.empty()) {
       std::string gutter = std::to_string(d.loc.line);
       size_t width = std::max<size_t>(5, gutter.size());
-      std::string text(line);
-      for (char& c : text)
-        if (c == '\t') c = ' ';
-      out << fmt::format("{:>{}} | {}\n", gutter, width, text);
-      int length = std::max(1, d.loc.length);
-      std::string caret = "^" + std::string(static_cast<size_t>(length - 1), '~');
-      out << fmt::format("{:>{}} | {}{}\n", "", width, std::string(static_cast<size_t>(std::max(0, d.loc.column - 1)), ' '),
-                         paint("1;32", caret));
+      Excerpt excerpt = excerpt_around(line, d.loc);
+      out << fmt::format("{:>{}} | {}\n", gutter, width, excerpt.text);
+      std::string caret = "^" + std::string(static_cast<size_t>(excerpt.length - 1), '~');
+      out << fmt::format("{:>{}} | {}{}\n", "", width, std::string(excerpt.column, ' '), paint("1;32", caret));
     }
     if (!d.help.empty()) out << paint("1", position(model, d.loc) + ":") << ' ' << paint("1;36", "help:") << ' ' << d.help << '\n';
   }

@@ -329,8 +329,12 @@ Layer ModelReader::read_layer(const YAML::Node& item, size_t index, const YAML::
   }
   if (!layer.def) return layer;
 
+  auto written = [&](const std::string& key) {
+    return std::any_of(fields.begin(), fields.end(), [&](const Entry& e) { return e.first.Scalar() == key; });
+  };
   for (const AttrSpec& spec : layer.def->attrs) {
     if (layer.attrs.has(spec.name)) continue;
+    if (written(spec.name)) continue;  // given but unreadable: reported already
     if (spec.required) {
       diags_.error("missing-key", layer.loc, fmt::format("{} needs {}", layer_title(layer), spec.name),
                    fmt::format("add `{}:` ({})", spec.name, spec.hint));

@@ -41,6 +41,8 @@ std::optional<std::string> closest_match(std::string_view word, const std::vecto
     std::string n = normalise(c);
     if (w.size() >= 3 && n.size() > w.size() && n.compare(0, w.size(), w) == 0) return c;
   }
+  // Below three letters every word is one edit from many others ('5' and '0').
+  if (w.size() < 3) return std::nullopt;
   const std::string* best = nullptr;
   size_t best_distance = std::max<size_t>(1, w.size() / 3) + 1;
   for (const auto& c : candidates) {

@@ -153,7 +153,7 @@ TEST_CASE("add needs equal shapes; concat agrees outside dim", "[ops]") {
   auto cat = check_yaml(model("[1, 2, 5, 5]", base + "  - {op: concat, inputs: [a, b, input]}\n"));
   CHECK(output_shape(cat) == Shape{1, 12, 5, 5});
   auto cat_neg = check_yaml(model("[1, 2, 5, 5]", base + "  - {op: concat, inputs: [a, a], dim: -1}\n"));
-  CHECK(output_shape(cat_neg) == Shape{1, 6, 5, 10});
+  CHECK(output_shape(cat_neg) == Shape{1, 4, 5, 10});
   CHECK(has_code(check_yaml(model("[1, 2, 5, 5]", base + "  - {op: concat, inputs: [a, b], dim: 2}\n")), "concat-mismatch"));
   CHECK(has_code(check_yaml(model("[1, 2, 5, 5]", base + "  - {op: add, inputs: [a, b]}\n")), "shape-mismatch"));
   CHECK(output_shape(check_yaml(model("[1, 2, 5, 5]", base + "  - {op: add, inputs: [a, a, a]}\n"))) == Shape{1, 4, 5, 5});

@@ -16,7 +16,7 @@ bool use_color(ColorMode mode, int fd) {
 
 int run_check(const CheckOptions& options) {
   const TextStyle style{use_color(options.color, STDOUT_FILENO)};
-  nlohmann::json files = nlohmann::json::array();
+  nlohmann::ordered_json files = nlohmann::ordered_json::array();
   int unreadable = 0, failed = 0, errors = 0, warnings = 0;
   for (const std::string& path : options.files) {
     LoadedModel model = load_model(path);
@@ -32,9 +32,9 @@ int run_check(const CheckOptions& options) {
   }
   const int count = static_cast<int>(options.files.size());
   if (options.format == CheckFormat::Json) {
-    nlohmann::json doc = {{"files", files},
+    nlohmann::ordered_json doc = {{"files", files},
                           {"summary", {{"files", count}, {"failed", failed}, {"errors", errors}, {"warnings", warnings}}}};
-    std::cout << doc.dump(2) << '\n';
+    std::cout << doc.dump() << "\n";
   } else if (options.format == CheckFormat::Text) {
     auto plural = [](int n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); };
     std::cout << "checked " << plural(count, "file") << ": " << plural(errors, "error") << ", " << plural(warnings, "warning")

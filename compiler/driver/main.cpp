@@ -25,10 +25,26 @@ std::string ops_epilog() {
   return text + "\nExit status: 0 ok, 1 model error, 2 usage or unreadable file.\nThe model format: docs/model-format.md";
 }
 
+// A word option shown and checked as its words ("text, json or github"), stored as an enum.
+template <typename Enum>
+void add_choice(CLI::App* cmd, const std::string& flag, Enum& target, const std::vector<std::pair<std::string, Enum>>& words,
+                const std::string& help) {
+  std::vector<std::string> names;
+  for (const auto& w : words) names.push_back(w.first);
+  cmd->add_option_function<std::string>(
+         flag,
+         [&target, words](const std::string& value) {
+           for (const auto& w : words)
+             if (w.first == value) target = w.second;
+         },
+         help)
+      ->check(CLI::IsMember(names))
+      ->option_text("WORD");
+}
+
 void add_color_option(CLI::App* cmd, ColorMode& mode) {
-  cmd->add_option("--color", mode, "colour the text output: auto (a terminal without NO_COLOR), always, never")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, ColorMode>{{"auto", ColorMode::Auto}, {"always", ColorMode::Always}, {"never", ColorMode::Never}}));
+  add_choice(cmd, "--color", mode, {{"auto", ColorMode::Auto}, {"always", ColorMode::Always}, {"never", ColorMode::Never}},
+             "colour the text: auto (on a terminal, unless NO_COLOR is set), always, never");
 }
 
 int run(int argc, char** argv) {
@@ -41,15 +57,17 @@ int run(int argc, char** argv) {
   CLI::App* check_cmd = app.add_subcommand("check", "parse and shape-check model files; report every problem");
   check_cmd->add_option("files", check.files, "model files (YAML)")->required();
   check_cmd->add_flag("--strict", check.strict, "fail on warnings too");
-  check_cmd->add_option("--format", check.format, "text, json (one document) or github (workflow annotations)")
-      ->transform(CLI::CheckedTransformer(std::map<std::string, CheckFormat>{
-          {"text", CheckFormat::Text}, {"json", CheckFormat::Json}, {"github", CheckFormat::Github}}));
+  add_choice(check_cmd, "--format", check.format,
+             {{"text", CheckFormat::Text}, {"json", CheckFormat::Json}, {"github", CheckFormat::Github}},
+             "text (default), json (one document on stdout) or github (workflow annotations)");
+  check_cmd->footer("Exit status: 0 no errors (warnings allowed unless --strict), 1 errors, 2 usage or unreadable file.");
   add_color_option(check_cmd, check.color);
 
   SummaryOptions summary;
   CLI::App* summary_cmd = app.add_subcommand("summary", "print the layer table with every window formula worked out");
   summary_cmd->add_option("file", summary.file, "model file (YAML)")->required();
   add_color_option(summary_cmd, summary.color);
+  summary_cmd->footer("Exit status: 0 ok, 1 model errors (printed on stderr), 2 usage or unreadable file.");
 
   // `nnc MODEL.yaml` is `nnc run MODEL.yaml`.
   if (argc > 1 && argv[1][0] != '-' && std::find(kCommands.begin(), kCommands.end(), argv[1]) == kCommands.end()) {

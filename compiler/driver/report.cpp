@@ -94,9 +94,9 @@ bool model_ok(const LoadedModel& model, bool strict) {
   return !model.diags.has_errors() && !(strict && model.diags.warning_count() > 0);
 }
 
-nlohmann::json model_json(const LoadedModel& model, bool strict) {
-  nlohmann::json file = {{"file", model.path}, {"ok", model_ok(model, strict)}};
-  nlohmann::json diagnostics = nlohmann::json::array();
+nlohmann::ordered_json model_json(const LoadedModel& model, bool strict) {
+  nlohmann::ordered_json file = {{"file", model.path}, {"ok", model_ok(model, strict)}};
+  nlohmann::ordered_json diagnostics = nlohmann::ordered_json::array();
   for (const Diagnostic& d : model.diags.sorted()) {
     diagnostics.push_back({{"severity", severity_name(d.severity)},
                            {"code", d.code},
@@ -108,7 +108,7 @@ nlohmann::json model_json(const LoadedModel& model, bool strict) {
   file["diagnostics"] = diagnostics;
   const Graph& g = model.graph;
   if (!g.input_shape.empty()) file["input"] = {{"name", g.input_name}, {"shape", g.input_shape}};
-  nlohmann::json layers = nlohmann::json::array();
+  nlohmann::ordered_json layers = nlohmann::ordered_json::array();
   for (const Layer& layer : g.layers) {
     if (!layer.shape) break;  // the layers whose shapes are known, in order
     layers.push_back({{"name", layer.name},

@@ -17,6 +17,6 @@ void print_github_annotations(std::ostream& out, const LoadedModel& model);
 
 // `ok` is false on an error, or on a warning when `strict`.
 bool model_ok(const LoadedModel& model, bool strict);
-nlohmann::json model_json(const LoadedModel& model, bool strict);
+nlohmann::ordered_json model_json(const LoadedModel& model, bool strict);
 
 }  // namespace nnc

@@ -332,8 +332,11 @@ Layer ModelReader::read_layer(const YAML::Node& item, size_t index, const YAML::
   for (const AttrSpec& spec : layer.def->attrs) {
     if (layer.attrs.has(spec.name)) continue;
     if (spec.required) {
-      diags_.error("missing-key", layer.loc, fmt::format("{} needs {}", layer_title(layer), spec.name),
-                   fmt::format("add `{}:` ({})", spec.name, spec.hint));
+      // A required attribute that is written but wrong has been reported with its value.
+      bool written = std::any_of(fields.begin(), fields.end(), [&](const Entry& e) { return e.first.Scalar() == spec.name; });
+      if (!written)
+        diags_.error("missing-key", layer.loc, fmt::format("{} needs {}", layer_title(layer), spec.name),
+                     fmt::format("add `{}:` ({})", spec.name, spec.hint));
       layer.valid = false;
       continue;
     }

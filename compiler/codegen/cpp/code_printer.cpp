@@ -1,0 +1,172 @@
+#include "codegen/cpp/code_printer.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <set>
+
+namespace nnc::codegen {
+
+using namespace nnc::ir;
+
+std::string float_literal(float value) {
+  if (std::isnan(value)) return "NAN";
+  if (std::isinf(value)) return value > 0 ? "INFINITY" : "-INFINITY";
+  std::string text = fmt::format("{}", value);  // shortest text that reads back to the same float
+  if (text.find_first_of(".e") == std::string::npos) text += ".0";
+  return text + "f";
+}
+
+std::ostream& CodePrinter::line() { return out_ << std::string(static_cast<size_t>(indent_) * 2, ' '); }
+
+std::string CodePrinter::buffer_name(const Buffer& b) const { return b->name; }
+
+namespace {
+
+// Buffers used by a statement that are slices of an argument, in first-use order.
+class SliceCollector : public IRVisitor {
+ public:
+  using IRVisitor::visit;
+  std::vector<Buffer> slices;
+
+ protected:
+  void note(const Buffer& b) {
+    if (b->kind == BufferNode::Kind::Slice && seen_.insert(b.get()).second) slices.push_back(b);
+  }
+  void visit(const Load* op) override {
+    note(op->buffer);
+    IRVisitor::visit(op);
+  }
+  void visit(const Store* op) override {
+    note(op->buffer);
+    IRVisitor::visit(op);
+  }
+
+ private:
+  std::set<const BufferNode*> seen_;
+};
+
+}  // namespace
+
+void CodePrinter::print_function(const Function& f) {
+  std::string params;
+  for (size_t i = 0; i < f.args.size(); ++i) {
+    if (i) params += ", ";
+    params += fmt::format("{}float* __restrict {}", f.args[i]->read_only ? "const " : "", f.args[i]->name);
+  }
+  line() << "void " << f.name << "(" << params << ") {\n";
+  ++indent_;
+  SliceCollector slices;
+  slices.visit(f.body);
+  for (const Buffer& b : slices.slices)
+    line() << fmt::format("{}float* __restrict {} = {} + {};  // {} floats\n", b->read_only ? "const " : "", b->name,
+                          b->parent->name, b->offset, b->size);
+  print(f.body);
+  --indent_;
+  line() << "}\n";
+}
+
+std::string CodePrinter::visit(const IntImm* op) { return std::to_string(op->value); }
+std::string CodePrinter::visit(const FloatImm* op) { return float_literal(op->value); }
+std::string CodePrinter::visit(const Var* op) { return op->name; }
+
+#define NNC_INFIX(Node, symbol) \
+  std::string CodePrinter::visit(const Node* op) { return "(" + print(op->a) + " " symbol " " + print(op->b) + ")"; }
+NNC_INFIX(Add, "+")
+NNC_INFIX(Sub, "-")
+NNC_INFIX(Mul, "*")
+NNC_INFIX(EQ, "==")
+NNC_INFIX(NE, "!=")
+NNC_INFIX(LT, "<")
+NNC_INFIX(LE, "<=")
+NNC_INFIX(GT, ">")
+NNC_INFIX(GE, ">=")
+NNC_INFIX(And, "&&")
+NNC_INFIX(Or, "||")
+#undef NNC_INFIX
+
+std::string CodePrinter::visit(const Div* op) {
+  if (op->type.is_float()) return "(" + print(op->a) + " / " + print(op->b) + ")";
+  return "nnc_floor_div(" + print(op->a) + ", " + print(op->b) + ")";
+}
+std::string CodePrinter::visit(const Mod* op) { return "nnc_floor_mod(" + print(op->a) + ", " + print(op->b) + ")"; }
+// Written as comparisons so that both backends agree on NaN: a NaN `a` gives `b` for both.
+std::string CodePrinter::visit(const Min* op) {
+  std::string a = print(op->a), b = print(op->b);
+  return "(" + a + " < " + b + " ? " + a + " : " + b + ")";
+}
+std::string CodePrinter::visit(const Max* op) {
+  std::string a = print(op->a), b = print(op->b);
+  return "(" + a + " > " + b + " ? " + a + " : " + b + ")";
+}
+std::string CodePrinter::visit(const Not* op) { return "!" + print(op->a); }
+std::string CodePrinter::visit(const Select* op) {
+  return "(" + print(op->condition) + " ? " + print(op->true_value) + " : " + print(op->false_value) + ")";
+}
+std::string CodePrinter::visit(const Cast* op) {
+  return std::string(op->type.is_float() ? "(float)" : "(int64_t)") + "(" + print(op->value) + ")";
+}
+std::string CodePrinter::visit(const Load* op) { return buffer_name(op->buffer) + "[" + print(op->index) + "]"; }
+std::string CodePrinter::visit(const Ramp* op) {
+  return fmt::format("ramp<{}>({}, {})", op->lanes, print(op->base), print(op->stride));
+}
+std::string CodePrinter::visit(const Broadcast* op) { return fmt::format("broadcast<{}>({})", op->lanes, print(op->value)); }
+std::string CodePrinter::visit(const Call* op) {
+  std::string args;
+  for (size_t i = 0; i < op->args.size(); ++i) args += (i ? ", " : "") + print(op->args[i]);
+  const char* name = op->function == Intrinsic::Abs ? "fabs" : intrinsic_name(op->function);
+  return fmt::format("std::{}({})", name, args);
+}
+
+void CodePrinter::visit(const LetStmt* op) {
+  line() << fmt::format("const {} {} = {};\n", op->value.type().is_float() ? "float" : "int64_t", op->name, print(op->value));
+  print(op->body);
+}
+
+void CodePrinter::visit(const For* op) {
+  if (op->for_kind == ForKind::Parallel) line() << "#pragma omp parallel for\n";
+  std::string min = print(op->min), extent = print(op->extent);
+  std::string end = op->min.as<IntImm>() && op->extent.as<IntImm>()
+                        ? std::to_string(op->min.as<IntImm>()->value + op->extent.as<IntImm>()->value)
+                        : "(" + min + " + " + extent + ")";
+  line() << fmt::format("for (int64_t {0} = {1}; {0} < {2}; ++{0}) {{", op->name, min, end);
+  if (op->for_kind == ForKind::Vectorized || op->for_kind == ForKind::Unrolled) out_ << "  // " << for_kind_name(op->for_kind);
+  out_ << "\n";
+  ++indent_;
+  print(op->body);
+  --indent_;
+  line() << "}\n";
+}
+
+void CodePrinter::visit(const Store* op) {
+  line() << buffer_name(op->buffer) << "[" << print(op->index) << "] = " << print(op->value) << ";\n";
+}
+
+void CodePrinter::visit(const Block* op) {
+  for (const Stmt& s : op->stmts) print(s);
+}
+
+void CodePrinter::visit(const IfThenElse* op) {
+  line() << "if (" << print(op->condition) << ") {\n";
+  ++indent_;
+  print(op->then_case);
+  --indent_;
+  if (op->else_case.defined()) {
+    line() << "} else {\n";
+    ++indent_;
+    print(op->else_case);
+    --indent_;
+  }
+  line() << "}\n";
+}
+
+void CodePrinter::visit(const Allocate* op) {
+  line() << "{\n";
+  ++indent_;
+  line() << fmt::format("float {}[{}];\n", op->buffer->name, op->buffer->size);
+  print(op->body);
+  --indent_;
+  line() << "}\n";
+}
+
+}  // namespace nnc::codegen

@@ -1,0 +1,42 @@
+#pragma once
+// Prints Loop IR as C++. One visitor serves both the human-readable dump (`nnc emit --emit loops`)
+// and the standalone C++ backend, so the two cannot drift apart.
+#include <ostream>
+#include <string>
+
+#include "ir/ir.h"
+#include "ir/visitor.h"
+
+namespace nnc::codegen {
+
+class CodePrinter : public ir::ExprFunctor<std::string>, public ir::StmtFunctor<void> {
+ public:
+  explicit CodePrinter(std::ostream& out) : out_(out) {}
+
+  // `void name(const float* __restrict a, float* __restrict b, ...) { ... }`
+  void print_function(const ir::Function& f);
+  std::string print(const ir::Expr& e) { return ir::ExprFunctor<std::string>::dispatch(e); }
+  void print(const ir::Stmt& s) { ir::StmtFunctor<void>::dispatch(s); }
+
+ protected:
+  using ir::ExprFunctor<std::string>::visit;
+  using ir::StmtFunctor<void>::visit;
+
+#define NNC_DECLARE(Node) std::string visit(const ir::Node* op) override;
+  NNC_IR_EXPR_NODES(NNC_DECLARE)
+#undef NNC_DECLARE
+#define NNC_DECLARE(Node) void visit(const ir::Node* op) override;
+  NNC_IR_STMT_NODES(NNC_DECLARE)
+#undef NNC_DECLARE
+
+  std::ostream& line();  // a new line at the current indentation
+  std::string buffer_name(const ir::Buffer& b) const;
+
+  std::ostream& out_;
+  int indent_ = 0;
+};
+
+// C++ spelling of an f32 constant that reads back exactly.
+std::string float_literal(float value);
+
+}  // namespace nnc::codegen

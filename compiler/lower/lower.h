@@ -1,0 +1,27 @@
+#pragma once
+// Graph -> Loop IR: one function `forward(input, output, params, arena)` computing every layer the
+// output depends on, with the memory plan and parameter layout that go with it.
+#include "graph/graph.h"
+#include "ir/ir.h"
+#include "lower/memory_plan.h"
+
+namespace nnc {
+
+struct LowerOptions {
+  int threads = 1;  // loops are marked parallel only when more than one thread will run them
+};
+
+struct LoweredModel {
+  ir::Module module;
+  ParamLayout params;
+  MemoryPlan memory;
+  Shape input_shape, output_shape;
+};
+
+// The graph must have passed shape inference without errors.
+LoweredModel lower_graph(const Graph& graph, const LowerOptions& options);
+
+// The name of the generated entry point.
+inline constexpr const char* kForwardName = "forward";
+
+}  // namespace nnc

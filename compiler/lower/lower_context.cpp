@@ -1,0 +1,92 @@
+#include "lower/lower_context.h"
+
+#include <fmt/format.h>
+
+namespace nnc {
+
+using namespace ir;
+
+LowerContext::LowerContext(const Layer& layer, int index, std::vector<TensorRef> inputs, TensorRef output,
+                           std::vector<std::pair<std::string, Buffer>> params, Buffer scratch, int threads)
+    : layer_(layer), index_(index), inputs_(std::move(inputs)), output_(std::move(output)), params_(std::move(params)),
+      scratch_(std::move(scratch)), threads_(threads) {}
+
+const Buffer& LowerContext::param(const std::string& key) const {
+  for (const auto& [k, b] : params_)
+    if (k == key) return b;
+  ir_bug(fmt::format("layer '{}' has no parameter '{}'", layer_.name, key));
+}
+
+bool LowerContext::has_param(const std::string& key) const {
+  for (const auto& p : params_)
+    if (p.first == key) return true;
+  return false;
+}
+
+std::string LowerContext::fresh_name(const std::string& base) {
+  std::string name = fmt::format("{}_{}", base, index_);
+  for (int n = 1; !used_names_.insert(name).second; ++n) name = fmt::format("{}_{}_{}", base, index_, n);
+  return name;
+}
+
+Expr LowerContext::var(const std::string& base) { return i64_var(fresh_name(base)); }
+
+bool LowerContext::worth_parallel(int64_t work) const {
+  constexpr int64_t kMinWorkPerThread = 1 << 16;  // multiply-adds or elements; below this, threading costs more than it saves
+  return threads_ > 1 && work >= kMinWorkPerThread * threads_;
+}
+
+Expr flat_index(const Shape& shape, const std::vector<Expr>& idx) {
+  Expr index = idx[0];
+  for (size_t d = 1; d < shape.size(); ++d) index = index * Expr(shape[d]) + idx[d];
+  return index;
+}
+
+Stmt loop(LowerContext& ctx, const std::string& base, Expr min, Expr extent, const std::function<Stmt(const Expr&)>& body,
+          ForKind kind) {
+  std::string name = ctx.fresh_name(base);
+  return For::make(name, std::move(min), std::move(extent), kind, body(i64_var(name)));
+}
+
+namespace {
+
+const char* dim_name(size_t d, size_t rank) {
+  static const char* nchw[] = {"n", "c", "h", "w"};
+  if (rank == 4) return nchw[d];
+  static const char* generic[] = {"i", "j", "k", "l", "m", "p", "q", "r"};
+  return d < 8 ? generic[d] : "d";
+}
+
+}  // namespace
+
+Stmt loop_nest(LowerContext& ctx, const Shape& shape, const std::function<Stmt(const std::vector<Expr>&)>& body, ForKind outer) {
+  std::vector<std::string> names;
+  std::vector<Expr> idx;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    names.push_back(ctx.fresh_name(dim_name(d, shape.size())));
+    idx.push_back(i64_var(names.back()));
+  }
+  Stmt s = body(idx);
+  for (size_t d = shape.size(); d-- > 0;) s = For::make(names[d], 0, shape[d], d == 0 ? outer : ForKind::Serial, s);
+  return s;
+}
+
+Stmt map_elements(LowerContext& ctx, const std::function<Expr(const Expr&)>& f) {
+  const TensorRef& in = ctx.input();
+  const TensorRef& out = ctx.output();
+  int64_t count = *element_count(out.shape);
+  ForKind kind = ctx.worth_parallel(count * 8) ? ForKind::Parallel : ForKind::Serial;
+  return loop(ctx, "i", 0, count, [&](const Expr& i) { return Store::make(out.buffer, f(Load::make(in.buffer, i)), i); }, kind);
+}
+
+AxisView view_around(const Shape& shape, int64_t dim) {
+  AxisView v;
+  for (int64_t d = 0; d < static_cast<int64_t>(shape.size()); ++d) {
+    if (d < dim) v.outer *= shape[d];
+    else if (d == dim) v.axis = shape[d];
+    else v.inner *= shape[d];
+  }
+  return v;
+}
+
+}  // namespace nnc

@@ -1,0 +1,71 @@
+#pragma once
+// What an op's lowering sees: its layer, the buffers of its inputs, output, parameters and
+// scratch space, and helpers to build loop nests. Ops never see other layers or the YAML.
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "graph/graph.h"
+#include "ir/ir.h"
+
+namespace nnc {
+
+struct TensorRef {
+  ir::Buffer buffer;
+  Shape shape;
+};
+
+class LowerContext {
+ public:
+  LowerContext(const Layer& layer, int index, std::vector<TensorRef> inputs, TensorRef output,
+               std::vector<std::pair<std::string, ir::Buffer>> params, ir::Buffer scratch, int threads);
+
+  const Layer& layer() const { return layer_; }
+  const Attrs& attrs() const { return layer_.attrs; }
+  size_t input_count() const { return inputs_.size(); }
+  const TensorRef& input(size_t i = 0) const { return inputs_[i]; }
+  const TensorRef& output() const { return output_; }
+  const ir::Buffer& param(const std::string& key) const;
+  bool has_param(const std::string& key) const;
+  const ir::Buffer& scratch() const { return scratch_; }
+
+  // A loop variable name unique in the function: "oc_3" for `oc` in layer 3.
+  ir::Expr var(const std::string& base);
+  std::string fresh_name(const std::string& base);
+
+  // Parallel loops pay only for layers with enough work.
+  bool worth_parallel(int64_t work) const;
+
+ private:
+  const Layer& layer_;
+  int index_;
+  std::vector<TensorRef> inputs_;
+  TensorRef output_;
+  std::vector<std::pair<std::string, ir::Buffer>> params_;
+  ir::Buffer scratch_;
+  int threads_;
+  std::set<std::string> used_names_;
+};
+
+// The flat (row-major) index of `idx` in a tensor of `shape`.
+ir::Expr flat_index(const Shape& shape, const std::vector<ir::Expr>& idx);
+
+// for i0 in [0, shape[0]): for i1 ...: body({i0, i1, ...}); the outermost loop gets `outer`.
+ir::Stmt loop_nest(LowerContext& ctx, const Shape& shape, const std::function<ir::Stmt(const std::vector<ir::Expr>&)>& body,
+                   ir::ForKind outer = ir::ForKind::Serial);
+
+// One loop with a fresh variable.
+ir::Stmt loop(LowerContext& ctx, const std::string& base, ir::Expr min, ir::Expr extent,
+              const std::function<ir::Stmt(const ir::Expr&)>& body, ir::ForKind kind = ir::ForKind::Serial);
+
+// An elementwise map of one input: out[i] = f(in[i]) over the flat tensor.
+ir::Stmt map_elements(LowerContext& ctx, const std::function<ir::Expr(const ir::Expr&)>& f);
+
+// [outer, axis, inner] view of a shape around `dim`, for softmax and concat.
+struct AxisView {
+  int64_t outer = 1, axis = 1, inner = 1;
+};
+AxisView view_around(const Shape& shape, int64_t dim);
+
+}  // namespace nnc

@@ -1,0 +1,49 @@
+#pragma once
+// Compile-time memory planning: every intermediate tensor gets an offset in one arena, reused
+// once the tensor is dead (liveness over the layer order); parameters get offsets in one
+// read-only block. Both sizes are known before anything runs.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "graph/graph.h"
+
+namespace nnc {
+
+// Offsets are in floats and multiples of 16, so every tensor starts 64-byte aligned.
+constexpr int64_t kTensorAlignFloats = 16;
+
+struct ParamSlot {
+  std::string key;  // "<layer>.<param>", the weights file's key
+  Shape shape;
+  int64_t offset = 0;
+  int64_t size = 0;
+  int layer = -1;
+};
+
+struct ParamLayout {
+  std::vector<ParamSlot> slots;
+  int64_t total = 0;  // floats
+  const ParamSlot* find(const std::string& key) const;
+};
+
+enum class TensorHome : uint8_t { ModelInput, ModelOutput, Arena, Unused };
+
+struct TensorSlot {
+  TensorHome home = TensorHome::Unused;
+  int64_t offset = 0;  // in the arena
+  int64_t size = 0;
+};
+
+struct MemoryPlan {
+  std::vector<TensorSlot> outputs;   // per layer: where its output lives
+  std::vector<TensorSlot> scratch;   // per layer: temporary space while it runs (size 0: none)
+  std::vector<bool> needed;          // per layer: contributes to the model output
+  int64_t arena = 0;                 // floats
+};
+
+ParamLayout layout_params(const Graph& graph);
+// `scratch[i]` is how many floats layer i needs while it runs.
+MemoryPlan plan_memory(const Graph& graph, const std::vector<int64_t>& scratch);
+
+}  // namespace nnc

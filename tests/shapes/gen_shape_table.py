@@ -1,0 +1,315 @@
+#!/usr/bin/python3
+"""PyTorch's output shape, or its refusal, for several hundred op configurations: the golden table
+that tests/shapes/shape_table_test.cpp holds nnc's shape inference to.
+
+Regenerate after changing the cases below (Debian's PyTorch, not a pyenv python3 without torch):
+
+    /usr/bin/python3 tests/shapes/gen_shape_table.py tests/shapes/shape_table.json
+
+Never edit shape_table.json by hand: the ctest test `shapes: table is fresh` reruns this script and
+fails when the committed file differs from its output.
+
+Each case is one JSON object on one line: the op, its attributes as a model's YAML writes them, the
+input shapes, and either "output" (the shape PyTorch returns on zero tensors) or "error": true
+(PyTorch raised). Where nnc's contract (docs: model-format.md) deliberately differs from PyTorch,
+the case carries the contract's result, PyTorch's own result as "torch_output", and a "reason".
+"""
+import functools
+import itertools
+import json
+import operator
+import pathlib
+import sys
+import warnings
+
+import torch
+from torch import nn
+
+# ---------------------------------------------------------------------------------------------
+# How each op runs in PyTorch: attrs (YAML names, which are PyTorch's) -> a function of the inputs.
+
+def torch_args(attrs):
+    """YAML values as PyTorch takes them: pairs become tuples."""
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in attrs.items()}
+
+
+def with_inferred(attrs, key, x, dim):
+    """nnc infers in_channels / num_features / in_features when left out; PyTorch needs them."""
+    args = torch_args(attrs)
+    if key not in args:
+        args[key] = x.shape[dim]
+    return args
+
+
+def module_op(make):
+    def run(attrs, xs):
+        return make(attrs, xs[0]).eval()(xs[0])
+    return run
+
+
+TORCH_OPS = {
+    "conv2d": module_op(lambda a, x: nn.Conv2d(**with_inferred(a, "in_channels", x, -3))),
+    "maxpool2d": module_op(lambda a, x: nn.MaxPool2d(**torch_args(a))),
+    "avgpool2d": module_op(lambda a, x: nn.AvgPool2d(**torch_args(a))),
+    "adaptive_avgpool2d": module_op(lambda a, x: nn.AdaptiveAvgPool2d(**torch_args(a))),
+    "batchnorm2d": module_op(lambda a, x: nn.BatchNorm2d(**with_inferred(a, "num_features", x, 1))),
+    "linear": module_op(lambda a, x: nn.Linear(**with_inferred(a, "in_features", x, -1))),
+    "flatten": module_op(lambda a, x: nn.Flatten(**a)),
+    "softmax": module_op(lambda a, x: nn.Softmax(**{"dim": 1, **a})),
+    "relu": module_op(lambda a, x: nn.ReLU(**a)),
+    "sigmoid": module_op(lambda a, x: nn.Sigmoid(**a)),
+    "tanh": module_op(lambda a, x: nn.Tanh(**a)),
+    "silu": module_op(lambda a, x: nn.SiLU(**a)),
+    "leaky_relu": module_op(lambda a, x: nn.LeakyReLU(**a)),
+    "gelu": module_op(lambda a, x: nn.GELU(**a)),
+    "dropout": module_op(lambda a, x: nn.Dropout(**a)),
+    "add": lambda a, xs: functools.reduce(operator.add, xs),
+    "concat": lambda a, xs: torch.cat(xs, dim=a.get("dim", 1)),
+}
+
+# The exceptions PyTorch uses to refuse a configuration. Anything else is a bug in this script.
+TORCH_REFUSALS = (RuntimeError, ValueError, IndexError)
+
+
+def torch_shape(op, attrs, inputs):
+    """PyTorch's output shape as a list, or None when it raises."""
+    xs = [torch.zeros(shape) for shape in inputs]
+    try:
+        with torch.no_grad():
+            return list(TORCH_OPS[op](attrs, xs).shape)
+    except TORCH_REFUSALS:
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Where nnc deliberately refuses what PyTorch accepts. Each rule: (reason, applies to the case).
+
+IMAGE_OPS = ("conv2d", "maxpool2d", "avgpool2d", "adaptive_avgpool2d", "batchnorm2d")
+
+
+def as_pair(v):
+    return v if isinstance(v, list) else [v, v]
+
+
+CONTRACT_ERRORS = [
+    ("nnc's image ops take a 4-D [N, C, H, W] input only (PyTorch also accepts unbatched 3-D)",
+     lambda op, attrs, inputs: op in IMAGE_OPS and len(inputs[0]) == 3),
+    ("nnc's add does not broadcast: its inputs must have equal shapes",
+     lambda op, attrs, inputs: op == "add" and any(s != inputs[0] for s in inputs)),
+    ("nnc rejects a size of 0 (an empty tensor); PyTorch returns a tensor with no elements",
+     lambda op, attrs, inputs: (op == "adaptive_avgpool2d" and 0 in as_pair(attrs["output_size"]))
+     or (op == "linear" and attrs["out_features"] == 0)),
+    ("nnc requires a positive batchnorm eps; PyTorch accepts any value",
+     lambda op, attrs, inputs: op == "batchnorm2d" and attrs.get("eps", 1e-5) <= 0),
+]
+
+
+def make_case(op, attrs, inputs):
+    case = {"op": op, "attrs": attrs, "inputs": inputs}
+    shape = torch_shape(op, attrs, inputs)
+    reasons = [reason for reason, applies in CONTRACT_ERRORS if applies(op, attrs, inputs)]
+    if reasons and shape is not None:
+        case.update({"error": True, "torch_output": shape, "reason": reasons[0]})
+    elif shape is None:
+        case["error"] = True
+    else:
+        case["output"] = shape
+    return case
+
+
+# ---------------------------------------------------------------------------------------------
+# The cases, op by op: (op, attrs, inputs).
+
+def optional(name, value, default):
+    """An attribute written only when it differs from its default, as a user would write it."""
+    return {} if value == default else {name: value}
+
+
+def conv2d_cases():
+    # Kernel, stride and padding, including kernels that do not fit and inexact strides.
+    for shape in ([1, 3, 7, 7], [2, 3, 8, 5]):
+        for k, s, p in itertools.product([1, 2, 3, 5, 8, 9, [3, 2]], [1, 2, 3, [2, 1]], [0, 1, [2, 0]]):
+            yield "conv2d", {"in_channels": 3, "out_channels": 4, "kernel_size": k,
+                             **optional("stride", s, 1), **optional("padding", p, 0)}, [shape]
+    # Dilation with explicit, `valid` and `same` padding.
+    for d, k, p in itertools.product([1, 2, 3, [1, 2]], [2, 3], [0, 1, "valid", "same"]):
+        yield "conv2d", {"in_channels": 2, "out_channels": 2, "kernel_size": k, "padding": p,
+                         **optional("dilation", d, 1)}, [[1, 2, 7, 6]]
+    # `same`: odd, even and rectangular kernels, dilated; stride must be 1.
+    for k, d in itertools.product([1, 2, 3, 4, 5, [2, 3], [4, 1]], [1, 2, [3, 1]]):
+        yield "conv2d", {"in_channels": 2, "out_channels": 3, "kernel_size": k, "padding": "same",
+                         **optional("dilation", d, 1)}, [[1, 2, 5, 6]]
+    for k, s in itertools.product([3, 4], [[1, 1], 2, [1, 2], [2, 1]]):
+        yield "conv2d", {"in_channels": 2, "out_channels": 3, "kernel_size": k, "stride": s, "padding": "same"}, [[1, 2, 5, 6]]
+    for s in (2, [1, 2]):
+        yield "conv2d", {"in_channels": 2, "out_channels": 3, "kernel_size": 3, "stride": s, "padding": "valid"}, [[1, 2, 5, 6]]
+    # Groups, depthwise included; channels not divisible by groups.
+    for c_in, c_out, g in itertools.product([4, 6], [3, 4, 6, 8, 12], [1, 2, 3, 4, 6]):
+        yield "conv2d", {"in_channels": c_in, "out_channels": c_out, "kernel_size": 3, "padding": 1,
+                         **optional("groups", g, 1)}, [[1, c_in, 5, 5]]
+    # Padding modes, with the reflect (< input) and circular (<= input) limits.
+    for mode, p, shape in itertools.product(["zeros", "reflect", "replicate", "circular"],
+                                            [1, 2, 3, 4, 5, [3, 1], [0, 4]], [[1, 2, 3, 4], [1, 2, 4, 4]]):
+        yield "conv2d", {"in_channels": 2, "out_channels": 2, "kernel_size": 3, "padding": p,
+                         **optional("padding_mode", mode, "zeros")}, [shape]
+    for mode, k, d in itertools.product(["zeros", "reflect", "replicate", "circular"], [3, 4, 5, 6, 7, 8, 9], [1, 2]):
+        yield "conv2d", {"in_channels": 2, "out_channels": 2, "kernel_size": k, "padding": "same",
+                         **optional("dilation", d, 1), **optional("padding_mode", mode, "zeros")}, [[1, 2, 3, 4]]
+    for mode in ("reflect", "replicate", "circular"):
+        yield "conv2d", {"in_channels": 2, "out_channels": 2, "kernel_size": 1, "padding_mode": mode}, [[1, 2, 1, 1]]
+        yield "conv2d", {"in_channels": 2, "out_channels": 2, "kernel_size": 3, "padding": "valid", "padding_mode": mode}, [[1, 2, 3, 3]]
+    # in_channels: inferred, checked; bias; ranks other than 4.
+    yield "conv2d", {"out_channels": 5, "kernel_size": 3}, [[2, 3, 6, 6]]
+    yield "conv2d", {"in_channels": 4, "out_channels": 5, "kernel_size": 3}, [[2, 3, 6, 6]]
+    yield "conv2d", {"in_channels": 3, "out_channels": 5, "kernel_size": 3, "bias": False}, [[2, 3, 6, 6]]
+    for shape in ([3, 6, 6], [2, 3], [1, 1, 3, 6, 6]):
+        yield "conv2d", {"in_channels": 3, "out_channels": 5, "kernel_size": 3}, [shape]
+    # Values out of range.
+    for attrs in ({"kernel_size": 0}, {"kernel_size": -1}, {"kernel_size": 3, "stride": 0}, {"kernel_size": 3, "dilation": 0},
+                  {"kernel_size": 3, "groups": 0}, {"kernel_size": 3, "padding": -1}, {"kernel_size": 3, "padding": [1, -1]},
+                  {"kernel_size": [3, 0]}):
+        yield "conv2d", {"in_channels": 2, "out_channels": 2, **attrs}, [[1, 2, 5, 5]]
+    yield "conv2d", {"in_channels": 2, "out_channels": 0, "kernel_size": 3}, [[1, 2, 5, 5]]
+
+
+def pool_cases(op, kernels, extra):
+    for shape, k, s, p, ceil in itertools.product([[1, 2, 7, 6], [2, 1, 5, 5]], kernels, [None, 1, 2, 3],
+                                                  [0, 1, 2, [1, 0]], [False, True]):
+        yield op, {"kernel_size": k, **({} if s is None else {"stride": s}), **optional("padding", p, 0),
+                   **optional("ceil_mode", ceil, False)}, [shape]
+    yield from extra
+    # Inputs as small as the window, or smaller and padded.
+    for shape, k, s, p, ceil in itertools.product([[1, 1, 1, 1], [1, 1, 2, 3]], [2, 3], [1, 2, 3], [0, 1], [False, True]):
+        yield op, {"kernel_size": k, "stride": s, **optional("padding", p, 0), **optional("ceil_mode", ceil, False)}, [shape]
+    # Values out of range.
+    for attrs in ({"kernel_size": 0}, {"kernel_size": 2, "stride": 0}, {"kernel_size": 2, "padding": -1},
+                  {"kernel_size": [2, 0]}, {"kernel_size": 2, "stride": [1, 0]}):
+        yield op, attrs, [[1, 2, 5, 5]]
+    # Windows larger than the input, with and without the padding that makes them fit.
+    for k, p in itertools.product([6, 8, 9], [0, 1, 4]):
+        yield op, {"kernel_size": k, "padding": p}, [[1, 1, 7, 7]]
+    for shape in ([2, 7, 6], [7, 6], [1, 1, 2, 7, 6]):
+        yield op, {"kernel_size": 2}, [shape]
+
+
+def maxpool2d_cases():
+    dilated = (("maxpool2d", {"kernel_size": k, "stride": s, **optional("padding", p, 0), "dilation": d,
+                              **optional("ceil_mode", ceil, False)}, [[1, 2, 7, 6]])
+               for d, k, s, p, ceil in itertools.product([2, 3, [1, 2]], [2, 3], [1, 2], [0, 1, 2], [False, True]))
+    zero_dilation = (("maxpool2d", {"kernel_size": 2, "dilation": d}, [[1, 2, 5, 5]]) for d in (0, [1, 0]))
+    yield from pool_cases("maxpool2d", [1, 2, 3, [3, 2]], itertools.chain(dilated, zero_dilation))
+
+
+def avgpool2d_cases():
+    no_pad_count = (("avgpool2d", {"kernel_size": k, "stride": 2, "padding": p, "ceil_mode": ceil,
+                                   "count_include_pad": False}, [[1, 2, 7, 6]])
+                    for k, p, ceil in itertools.product([2, 3], [0, 1], [False, True]))
+    yield from pool_cases("avgpool2d", [1, 2, 3, [3, 2]], no_pad_count)
+
+
+def adaptive_avgpool2d_cases():
+    for size, shape in itertools.product([1, 2, 3, 5, 7, 9, [2, 3], [1, 8], [None, 2], [3, None], [None, None], 0, [0, 2]],
+                                         [[1, 2, 7, 6], [2, 3, 1, 1]]):
+        yield "adaptive_avgpool2d", {"output_size": size}, [shape]
+    for shape in ([2, 7, 6], [7, 6], [1, 1, 2, 7, 6]):
+        yield "adaptive_avgpool2d", {"output_size": 2}, [shape]
+    for size in (-1, [2, -1]):
+        yield "adaptive_avgpool2d", {"output_size": size}, [[1, 2, 7, 6]]
+
+
+def batchnorm2d_cases():
+    for shape, attrs in itertools.product([[1, 3, 4, 4], [2, 3, 1, 1], [1, 3, 5, 2]],
+                                          [{}, {"num_features": 3}, {"num_features": 4}, {"num_features": 3, "eps": 0.001}]):
+        yield "batchnorm2d", attrs, [shape]
+    for eps in (0, -0.5):
+        yield "batchnorm2d", {"num_features": 3, "eps": eps}, [[1, 3, 4, 4]]
+    for shape in ([3, 4, 4], [2, 3], [1, 3, 2, 4, 4]):
+        yield "batchnorm2d", {"num_features": 3}, [shape]
+
+
+def linear_cases():
+    for shape, in_features, out, bias in itertools.product([[2, 5], [2, 3, 5], [1, 2, 3, 5]], [None, 5, 4, 15],
+                                                           [0, 1, 7], [True, False]):
+        yield "linear", {**({} if in_features is None else {"in_features": in_features}), "out_features": out,
+                         **optional("bias", bias, True)}, [shape]
+
+
+def all_dims(rank):
+    return range(-rank - 1, rank + 1)
+
+
+def flatten_cases():
+    yield "flatten", {}, [[2, 3, 4, 5]]
+    for shape in ([2, 3], [2, 3, 4], [2, 3, 4, 5]):
+        for start, end in itertools.product(all_dims(len(shape)), all_dims(len(shape))):
+            yield "flatten", {"start_dim": start, "end_dim": end}, [shape]
+
+
+def softmax_cases():
+    yield "softmax", {}, [[2, 3, 4]]
+    for shape in ([2, 3], [2, 3, 4], [2, 3, 4, 5]):
+        for dim in all_dims(len(shape)):
+            yield "softmax", {"dim": dim}, [shape]
+
+
+def elementwise_cases():
+    shapes = ([2, 3], [2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4, 5])
+    for op, shape in itertools.product(["relu", "sigmoid", "tanh", "silu", "leaky_relu", "gelu", "dropout"], shapes):
+        yield op, {}, [shape]
+    for slope in (0.2, 0.0, -1.5):
+        yield "leaky_relu", {"negative_slope": slope}, [[1, 2, 3, 4]]
+    for approximate in ("none", "tanh", "erf"):
+        yield "gelu", {"approximate": approximate}, [[1, 2, 3, 4]]
+    for p in (0.0, 0.25, 1.0, 1.5, -0.1):
+        yield "dropout", {"p": p}, [[1, 2, 3, 4]]
+
+
+# add and concat inputs: rank 2 and 3 with any sizes, rank 4 with a batch of 1 (the test builds
+# every input from one model input of batch 1; see case_model.h).
+def add_cases():
+    for shape in ([2, 3], [4, 3, 5], [1, 3, 4, 4]):
+        yield "add", {}, [shape, shape]
+        yield "add", {}, [shape, shape, shape]
+    for inputs in ([[1, 3, 4, 4], [1, 3, 4, 5]], [[1, 3, 4, 4], [1, 4, 4, 4]], [[1, 3, 4, 4], [1, 1, 4, 4]],
+                   [[1, 3, 4, 4], [1, 3, 1, 4]], [[2, 3], [3, 2]], [[2, 3], [1, 3]], [[2, 3], [2, 3, 1]],
+                   [[3, 4, 5], [3, 4, 5], [3, 4, 6]], [[3, 1, 5], [3, 4, 5]], [[1, 2, 3, 4], [2, 3, 4]]):
+        yield "add", {}, inputs
+
+
+def concat_cases():
+    base = {2: [2, 3], 3: [2, 3, 4], 4: [1, 2, 3, 4]}
+    for rank, shape in base.items():
+        for dim in all_dims(rank):
+            attrs = optional("dim", dim, 1)
+            yield "concat", attrs, [shape]
+            yield "concat", attrs, [shape, shape]
+            axis = dim % rank if -rank <= dim < rank else None
+            if axis is not None and (rank < 4 or axis > 0):
+                grown = [n + 2 if i == axis else n for i, n in enumerate(shape)]
+                yield "concat", attrs, [shape, grown, shape]
+            for other in range(rank):
+                if other != axis and (rank < 4 or other > 0):
+                    yield "concat", attrs, [shape, [n + 1 if i == other else n for i, n in enumerate(shape)]]
+    for inputs in ([[2, 3], [2, 3, 4]], [[1, 2, 3, 4], [2, 3, 4]], [[2, 3, 4], [2, 3]]):
+        for dim in (0, 1, -1):
+            yield "concat", optional("dim", dim, 1), inputs
+
+
+CASES = [conv2d_cases, maxpool2d_cases, avgpool2d_cases, adaptive_avgpool2d_cases, batchnorm2d_cases,
+         linear_cases, flatten_cases, softmax_cases, elementwise_cases, add_cases, concat_cases]
+
+
+def main():
+    out_path = sys.argv[1] if len(sys.argv) > 1 else pathlib.Path(__file__).with_name("shape_table.json")
+    warnings.simplefilter("ignore")  # PyTorch's advice (e.g. on even `same` kernels) is not a result
+    cases = [make_case(*c) for gen in CASES for c in gen()]
+    lines = ",\n".join("    " + json.dumps(c) for c in cases)
+    text = (f'{{\n  "generator": "tests/shapes/gen_shape_table.py",\n  "torch": "{torch.__version__}",\n'
+            f'  "cases": [\n{lines}\n  ]\n}}\n')
+    with open(out_path, "w") as f:
+        f.write(text)
+    print(f"{len(cases)} cases ({sum('error' in c for c in cases)} errors) written to {out_path}")
+
+
+if __name__ == "__main__":
+    main()

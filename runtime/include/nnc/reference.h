@@ -1,0 +1,84 @@
+#pragma once
+// Naive reference kernels for every op of the model format: the obviously correct oracle that compiled code is
+// compared against. Written for clarity, not speed: plain loops over the output, sums in double, PyTorch's
+// semantics (torch.nn in inference mode). They take tensors and plain parameter structs, never the Graph.
+//
+// Arguments that do not fit together (ranks, channel counts, parameter shapes, padding larger than a padding mode
+// allows, ...) throw std::invalid_argument with a message: they are the caller's bug, never silently computed.
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "nnc/tensor.h"
+
+namespace nnc::ref {
+
+using Pair = std::array<int64_t, 2>;  // [height, width]
+
+enum class PaddingMode { zeros, reflect, replicate, circular };
+
+struct Conv2dParams {
+  Pair stride{1, 1};
+  Pair pad_lo{0, 0}, pad_hi{0, 0};  // top/left and bottom/right; `same` pads one more at the end for an odd total
+  Pair dilation{1, 1};
+  int64_t groups = 1;
+  PaddingMode padding_mode = PaddingMode::zeros;
+};
+
+// input [N, C, H, W], weight [OC, C/groups, KH, KW], bias [OC] or null. The output size is floor's.
+Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias, const Conv2dParams& p);
+
+struct MaxPool2dParams {
+  Pair kernel{1, 1}, stride{1, 1}, padding{0, 0}, dilation{1, 1};
+  Pair output{0, 0};  // OH, OW as the caller computed them (ceil_mode is decided there)
+};
+
+// Max over each window's positions inside the input (padding counts as -inf); NaN propagates as in PyTorch.
+Tensor maxpool2d(const Tensor& input, const MaxPool2dParams& p);
+
+struct AvgPool2dParams {
+  Pair kernel{1, 1}, stride{1, 1}, padding{0, 0};
+  bool count_include_pad = true;
+  Pair output{0, 0};  // OH, OW as the caller computed them
+};
+
+// Mean over each window. The divisor is PyTorch's: with count_include_pad, the window clipped to the padded input
+// (padding counts, positions beyond the right padding do not); without it, only the positions inside the input.
+Tensor avgpool2d(const Tensor& input, const AvgPool2dParams& p);
+
+// Output cell i along an axis of size `in` averages [floor(i*in/out), ceil((i+1)*in/out)).
+Tensor adaptive_avgpool2d(const Tensor& input, Pair output);
+
+// (x - mean) / sqrt(var + eps) * weight + bias per channel (dim 1); all four parameters [C].
+Tensor batchnorm2d(const Tensor& input, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
+                   const Tensor& running_var, double eps);
+
+// y = x W^T + b on the last dimension of an input of any rank >= 1; weight [out, in], bias [out] or null.
+Tensor linear(const Tensor& input, const Tensor& weight, const Tensor* bias);
+
+// The dimensions start_dim..end_dim (negative counts from the end) merged into one; the data copied.
+Tensor flatten(const Tensor& input, int64_t start_dim, int64_t end_dim);
+
+Tensor relu(const Tensor& input);
+Tensor sigmoid(const Tensor& input);
+Tensor tanh(const Tensor& input);
+Tensor silu(const Tensor& input);
+Tensor leaky_relu(const Tensor& input, double negative_slope);
+
+enum class GeluApproximation { none, tanh };
+// none: x/2 * (1 + erf(x/sqrt(2))); tanh: x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3))).
+Tensor gelu(const Tensor& input, GeluApproximation approximate);
+
+// exp(x - max) / sum(exp(x - max)) along `dim` (negative counts from the end).
+Tensor softmax(const Tensor& input, int64_t dim);
+
+// Identity at inference; a copy.
+Tensor dropout(const Tensor& input);
+
+// The elementwise sum of one or more tensors of equal shape.
+Tensor add(const std::vector<const Tensor*>& inputs);
+
+// The inputs joined along `dim` (negative counts from the end); their shapes must agree elsewhere.
+Tensor concat(const std::vector<const Tensor*>& inputs, int64_t dim);
+
+}  // namespace nnc::ref

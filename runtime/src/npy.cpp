@@ -1,0 +1,133 @@
+#include "nnc/npy.h"
+
+#include <bit>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "nnc/file_io.h"
+#include "npy_header.h"
+
+namespace nnc {
+
+static_assert(std::endian::native == std::endian::little, "the file formats' little-endian floats are copied as they are");
+
+namespace {
+
+constexpr std::string_view magic = "\x93NUMPY";
+constexpr std::size_t header_alignment = 64;
+
+uint64_t little_endian(std::string_view bytes) {
+  uint64_t v = 0;
+  for (std::size_t i = bytes.size(); i-- > 0;) v = v << 8 | static_cast<unsigned char>(bytes[i]);
+  return v;
+}
+
+// "float64", "float32, big-endian", "Python objects", ... for a numpy type string such as '<f8'.
+std::string describe_dtype(std::string_view descr) {
+  if (descr.size() < 2) return "not a numpy dtype";
+  const char order = descr[0], kind = descr[1];
+  std::string_view size = descr.substr(2);
+  std::string what;
+  switch (kind) {
+    case 'b': what = "bool"; break;
+    case 'i': what = "int"; break;
+    case 'u': what = "uint"; break;
+    case 'f': what = "float"; break;
+    case 'c': what = "complex"; break;
+    case 'O': return "Python objects";
+    case 'U': return "unicode strings";
+    case 'S': return "byte strings";
+    case 'V': return "raw bytes";
+    case 'M': return "datetime";
+    case 'm': return "timedelta";
+    default: return "not a numpy dtype";
+  }
+  if (kind != 'b' && size.size() <= 2 && !size.empty() && size.find_first_not_of("0123456789") == std::string_view::npos)
+    what += std::to_string(std::stoi(std::string(size)) * 8);
+  if (order == '>') what += ", big-endian";
+  return what;
+}
+
+}  // namespace
+
+Result<Tensor> decode_npy(std::string_view bytes, std::string_view name) {
+  auto fail = [&](const std::string& message) { return Error{fmt::format("{}: {}", name, message)}; };
+  if (bytes.size() < magic.size() || bytes.substr(0, magic.size()) != magic)
+    return fail("not a .npy file: it does not start with the magic bytes \\x93NUMPY");
+  if (bytes.size() < 8) return fail("truncated: the file ends inside the format version");
+  const int major = static_cast<unsigned char>(bytes[6]), minor = static_cast<unsigned char>(bytes[7]);
+  if (major < 1 || major > 3 || minor != 0)
+    return fail(fmt::format("unsupported .npy format version {}.{}: expected 1.0, 2.0 or 3.0", major, minor));
+  const std::size_t length_size = major == 1 ? 2 : 4;
+  if (bytes.size() < 8 + length_size) return fail("truncated: the file ends inside the header length");
+  const uint64_t header_length = little_endian(bytes.substr(8, length_size));
+  const std::size_t header_start = 8 + length_size;
+  if (header_length > bytes.size() - header_start)
+    return fail(fmt::format("truncated: the header length says {} bytes, but only {} bytes follow it", header_length,
+                            bytes.size() - header_start));
+
+  auto dict = parse_npy_dict(bytes.substr(header_start, header_length));
+  if (!dict) return fail("malformed header: " + dict.error().message);
+  if (dict->descr != "<f4")
+    return fail(fmt::format("dtype '{}' ({}) is not supported: expected '<f4' (float32, little-endian)", dict->descr,
+                            describe_dtype(dict->descr)));
+  if (dict->fortran_order)
+    return fail("fortran_order is True (column-major data): expected C order (save np.ascontiguousarray(a))");
+
+  const Shape& shape = dict->shape;
+  auto count = element_count(shape);
+  auto needed = count ? checked::mul(*count, int64_t{sizeof(float)}) : std::nullopt;
+  if (!needed) return fail(fmt::format("shape {} has too many elements to address in bytes", to_string(shape)));
+  const std::size_t data_start = header_start + header_length;
+  const uint64_t found = bytes.size() - data_start;
+  if (found < static_cast<uint64_t>(*needed))
+    return fail(fmt::format("truncated data: shape {} needs {} bytes of float32 data, found {}", to_string(shape),
+                            *needed, found));
+  if (found > static_cast<uint64_t>(*needed))
+    return fail(fmt::format("{} bytes of trailing garbage after the {} bytes of data that shape {} needs",
+                            found - *needed, *needed, to_string(shape)));
+
+  auto tensor = Tensor::create(shape);
+  if (!tensor) return fail(tensor.error().message);
+  if (*needed > 0) std::memcpy(tensor->data(), bytes.data() + data_start, static_cast<std::size_t>(*needed));
+  return tensor;
+}
+
+Result<Tensor> read_npy(const std::string& path) {
+  auto bytes = read_file(path);
+  if (!bytes) return bytes.error();
+  return decode_npy(*bytes, path);
+}
+
+std::string npy_header(const Shape& shape) {
+  std::string dims;
+  for (int64_t d : shape) dims += fmt::format("{}, ", d);
+  if (shape.size() > 1) dims.resize(dims.size() - 2);
+  if (shape.size() == 1) dims.pop_back();
+  std::string dict = fmt::format("{{'descr': '<f4', 'fortran_order': False, 'shape': ({}), }}", dims);
+
+  // Version 1.0 stores the header length in 16 bits, 2.0 in 32.
+  auto padded = [&](std::size_t prefix) {
+    return (prefix + dict.size() + 1 + header_alignment - 1) / header_alignment * header_alignment;
+  };
+  std::size_t prefix = 10;
+  if (padded(prefix) - prefix > 0xffff) prefix = 12;
+  const std::size_t total = padded(prefix), length = total - prefix;
+  std::string header(magic);
+  header += static_cast<char>(prefix == 10 ? 1 : 2);
+  header += '\0';
+  for (std::size_t i = 0; i < prefix - 8; ++i) header += static_cast<char>(length >> (8 * i) & 0xff);
+  header += dict;
+  header.append(total - header.size() - 1, ' ');
+  header += '\n';
+  return header;
+}
+
+std::string encode_npy(const Tensor& tensor) { return npy_header(tensor.shape()) + std::string(tensor.bytes()); }
+
+Status write_npy(const std::string& path, const Tensor& tensor) {
+  return write_file_atomically(path, {npy_header(tensor.shape()), tensor.bytes()});
+}
+
+}  // namespace nnc

@@ -1,0 +1,308 @@
+#!/usr/bin/env python3
+"""Every reference kernel against PyTorch, on many random configurations of every attribute.
+
+Cases are drawn with fixed seeds; their float32 inputs and parameters are written as .npy (format versions 1.0,
+2.0 and 3.0 in turn), ref_kernel_tool runs all of them at once, and each output is compared with torch.nn's result
+computed in float64 from the same float32 values, at rtol 1e-4 / atol 1e-5. Prints each failure and a last line
+"N passed, M failed"; exits 1 when anything failed.
+
+    check_kernels_against_torch.py --tool build/bin/ref_kernel_tool [--cases-per-op 60]
+"""
+import argparse
+import json
+import pathlib
+import random
+import subprocess
+import sys
+import tempfile
+import warnings
+
+import numpy as np
+import torch
+
+RTOL, ATOL = 1e-4, 1e-5
+PADDING_MODES = ["zeros", "reflect", "replicate", "circular"]
+
+
+def randn(rng, shape, scale=1.0):
+    return (torch.randn(*shape, generator=rng) * scale).float()
+
+
+def pair_attr(value):
+    """A size as the model format writes it: an int when both axes agree, else [h, w]."""
+    return value[0] if value[0] == value[1] else list(value)
+
+
+def conv2d(r, g, i):
+    groups = [1, 1, 2, 3][i % 4]
+    cin, cout = groups * r.randint(1, 3), groups * r.randint(1, 3)
+    kernel = (r.randint(1, 4), r.randint(1, 4))
+    stride = (r.randint(1, 3), r.randint(1, 3))
+    dilation = (r.randint(1, 2), r.randint(1, 2))
+    padding_kind = ["int", "pair", "valid", "same"][(i // 4) % 4]
+    padding = {"int": r.randint(0, 2), "pair": [r.randint(0, 2), r.randint(0, 3)], "valid": "valid", "same": "same"}[padding_kind]
+    if padding == "same":
+        stride = (1, 1)
+    mode = PADDING_MODES[(i // 16) % 4] if i < 64 else r.choice(PADDING_MODES)
+    bias = r.random() < 0.7
+    x = randn(g, (r.randint(1, 2), cin, r.randint(2, 9), r.randint(2, 9)))
+    conv = torch.nn.Conv2d(cin, cout, kernel, stride, padding if isinstance(padding, (int, str)) else tuple(padding),
+                           dilation, groups, bias, mode)
+    params = {"weight": randn(g, conv.weight.shape, 0.5)}
+    if bias:
+        params["bias"] = randn(g, (cout,))
+    attrs = {"out_channels": cout, "kernel_size": pair_attr(kernel), "stride": pair_attr(stride), "padding": padding,
+             "dilation": pair_attr(dilation), "groups": groups, "bias": bias, "padding_mode": mode}
+    return attrs, [x], params, lambda xs, ps: with_params(conv, ps)(xs[0])
+
+
+def maxpool2d(r, g, i):
+    kernel = (r.randint(1, 4), r.randint(1, 4))
+    stride = (r.randint(1, 3), r.randint(1, 3))
+    padding = (r.randint(0, kernel[0] // 2), r.randint(0, kernel[1] // 2))
+    dilation = (r.randint(1, 2), r.randint(1, 2)) if i % 2 else (1, 1)
+    ceil_mode = (i // 2) % 2 == 1
+    x = randn(g, (r.randint(1, 2), r.randint(1, 3), r.randint(1, 10), r.randint(1, 10)))
+    pool = torch.nn.MaxPool2d(kernel, stride, padding, dilation, ceil_mode=ceil_mode)
+    attrs = {"kernel_size": pair_attr(kernel), "stride": pair_attr(stride), "padding": pair_attr(padding),
+             "dilation": pair_attr(dilation), "ceil_mode": ceil_mode}
+    return attrs, [x], {}, lambda xs, ps: pool(xs[0])
+
+
+def reaches_past_padding(size, kernel, stride, padding):
+    """Whether ceil_mode's last window ends beyond the right padding, where PyTorch's divisor stops counting."""
+    out = -(-(size + 2 * padding - kernel) // stride) + 1
+    if (out - 1) * stride >= size + padding:
+        out -= 1
+    return (out - 1) * stride - padding + kernel > size + padding
+
+
+def avgpool2d(r, g, i):
+    ceil_mode, count_include_pad = i % 2 == 1, (i // 2) % 2 == 0
+    for _ in range(100):
+        kernel = (r.randint(1, 4), r.randint(1, 4))
+        stride = (r.randint(1, 3), r.randint(1, 3))
+        padding = (r.randint(0, kernel[0] // 2), r.randint(0, kernel[1] // 2))
+        size = (r.randint(1, 10), r.randint(1, 10))
+        # Half the ceil_mode cases with padding are drawn to exercise that divisor rule.
+        if not (ceil_mode and i % 4 == 1) or any(map(reaches_past_padding, size, kernel, stride, padding)):
+            break
+    x = randn(g, (r.randint(1, 2), r.randint(1, 3)) + size)
+    pool = torch.nn.AvgPool2d(kernel, stride, padding, ceil_mode=ceil_mode, count_include_pad=count_include_pad)
+    attrs = {"kernel_size": pair_attr(kernel), "stride": pair_attr(stride), "padding": pair_attr(padding),
+             "ceil_mode": ceil_mode, "count_include_pad": count_include_pad}
+    return attrs, [x], {}, lambda xs, ps: pool(xs[0])
+
+
+def adaptive_avgpool2d(r, g, i):
+    h, w = r.randint(1, 12), r.randint(1, 12)
+    size = (r.randint(1, h + 3), r.randint(1, w + 3))
+    x = randn(g, (r.randint(1, 2), r.randint(1, 3), h, w))
+    pool = torch.nn.AdaptiveAvgPool2d(size)
+    return {"output_size": pair_attr(size)}, [x], {}, lambda xs, ps: pool(xs[0])
+
+
+def batchnorm2d(r, g, i):
+    c = r.randint(1, 6)
+    eps = r.choice([1e-5, 1e-3, 0.1])
+    bn = torch.nn.BatchNorm2d(c, eps).eval()
+    params = {"weight": randn(g, (c,)), "bias": randn(g, (c,)), "running_mean": randn(g, (c,)),
+              "running_var": (torch.rand(c, generator=g) * 2 + 0.1).float()}
+    x = randn(g, (r.randint(1, 3), c, r.randint(1, 6), r.randint(1, 6)), 2.0)
+    return {"eps": eps}, [x], params, lambda xs, ps: with_params(bn, ps)(xs[0])
+
+
+def linear(r, g, i):
+    fin, fout = r.randint(1, 40), r.randint(1, 20)
+    bias = i % 3 != 0
+    lin = torch.nn.Linear(fin, fout, bias)
+    params = {"weight": randn(g, (fout, fin), 0.3)}
+    if bias:
+        params["bias"] = randn(g, (fout,))
+    lead = [r.randint(1, 3) for _ in range(i % 4)]
+    x = randn(g, lead + [fin])
+    return {"out_features": fout, "bias": bias}, [x], params, lambda xs, ps: with_params(lin, ps)(xs[0])
+
+
+def flatten(r, g, i):
+    rank = r.randint(1, 5)
+    start = r.randrange(-rank, rank)
+    end = r.randrange(start % rank, rank) - (rank if r.random() < 0.5 else 0)
+    x = randn(g, [r.randint(1, 4) for _ in range(rank)])
+    return {"start_dim": start, "end_dim": end}, [x], {}, lambda xs, ps: torch.flatten(xs[0], start, end)
+
+
+def activation(module_for):
+    def make(r, g, i):
+        attrs, module = module_for(r, i)
+        x = randn(g, [r.randint(1, 5) for _ in range(r.randint(1, 4))], 3.0)
+        return attrs, [x], {}, lambda xs, ps: module(xs[0])
+    return make
+
+
+def leaky_relu_module(r, i):
+    slope = [0.01, 0.2, 1.5, -0.3][i % 4]
+    return {"negative_slope": slope}, torch.nn.LeakyReLU(slope)
+
+
+def gelu_module(r, i):
+    approximate = ["none", "tanh"][i % 2]
+    return {"approximate": approximate}, torch.nn.GELU(approximate=approximate)
+
+
+def dropout_module(r, i):
+    p = r.choice([0.0, 0.1, 0.5, 0.9])
+    return {"p": p}, torch.nn.Dropout(p).eval()
+
+
+def softmax(r, g, i):
+    rank = r.randint(1, 4)
+    dim = r.randrange(-rank, rank)
+    x = randn(g, [r.randint(1, 6) for _ in range(rank)], [1.0, 10.0, 100.0][i % 3]) + (1000.0 if i % 5 == 0 else 0.0)
+    return {"dim": dim}, [x], {}, lambda xs, ps: torch.nn.Softmax(dim)(xs[0])
+
+
+def add(r, g, i):
+    shape = [r.randint(1, 5) for _ in range(r.randint(1, 4))]
+    xs = [randn(g, shape) for _ in range(2 + i % 3)]
+    return {}, xs, {}, lambda xs, ps: sum(xs[1:], xs[0])
+
+
+def concat(r, g, i):
+    rank = r.randint(1, 4)
+    dim = r.randrange(-rank, rank)
+    shape = [r.randint(1, 4) for _ in range(rank)]
+    xs = []
+    for _ in range(1 + i % 4):
+        s = list(shape)
+        s[dim] = r.randint(0, 4)
+        xs.append(randn(g, s))
+    return {"dim": dim}, xs, {}, lambda xs, ps: torch.cat(xs, dim)
+
+
+def with_params(module, params):
+    """The module in float64 with the given parameters and buffers."""
+    module = module.double()
+    with torch.no_grad():
+        for key, value in params.items():
+            getattr(module, key).copy_(value)
+    return module
+
+
+OPS = {
+    "conv2d": conv2d,
+    "maxpool2d": maxpool2d,
+    "avgpool2d": avgpool2d,
+    "adaptive_avgpool2d": adaptive_avgpool2d,
+    "batchnorm2d": batchnorm2d,
+    "linear": linear,
+    "flatten": flatten,
+    "relu": activation(lambda r, i: ({}, torch.nn.ReLU())),
+    "sigmoid": activation(lambda r, i: ({}, torch.nn.Sigmoid())),
+    "tanh": activation(lambda r, i: ({}, torch.nn.Tanh())),
+    "silu": activation(lambda r, i: ({}, torch.nn.SiLU())),
+    "leaky_relu": activation(leaky_relu_module),
+    "gelu": activation(gelu_module),
+    "dropout": activation(dropout_module),
+    "softmax": softmax,
+    "add": add,
+    "concat": concat,
+}
+
+
+def save(path, array, case_number):
+    version = [(1, 0), (2, 0), (3, 0)][case_number % 3]
+    with open(path, "wb") as f:
+        np.lib.format.write_array(f, np.ascontiguousarray(array.numpy(), dtype=np.float32), version=version,
+                                  allow_pickle=False)
+
+
+def make_cases(directory, per_op):
+    """Writes every case's files; returns (manifest cases, {id: (description, expected array)})."""
+    manifest, expected = [], {}
+    for op_index, (op, generate) in enumerate(OPS.items()):
+        r = random.Random(1000 + op_index)
+        g = torch.Generator().manual_seed(op_index)
+        i = attempts = 0
+        while i < per_op:
+            attempts += 1
+            if attempts > 20 * per_op:
+                raise SystemExit(f"{op}: cannot draw {per_op} valid configurations")
+            attrs, inputs, params, compute = generate(r, g, i)
+            try:
+                with torch.no_grad():
+                    y = compute([x.double() for x in inputs], {k: v.double() for k, v in params.items()})
+            except RuntimeError:
+                continue  # a configuration torch refuses (e.g. a kernel larger than the padded input)
+            if op in ("maxpool2d", "avgpool2d"):
+                attrs["output"] = list(y.shape[2:])
+            case_id = f"{op}-{i}"
+            files = {}
+            for name, tensor in [(f"in{k}", x) for k, x in enumerate(inputs)] + list(params.items()):
+                files[name] = str(directory / f"{case_id}-{name}.npy")
+                save(files[name], tensor, len(manifest))
+            manifest.append({"id": case_id, "op": op, "attrs": attrs,
+                             "inputs": [files[f"in{k}"] for k in range(len(inputs))],
+                             "params": {k: files[k] for k in params},
+                             "output": str(directory / f"{case_id}-out.npy")})
+            shapes = [list(x.shape) for x in inputs]
+            expected[case_id] = (f"{op} {json.dumps(attrs)} inputs {shapes}", y.numpy())
+            i += 1
+    return manifest, expected
+
+
+def compare(case, description, want):
+    got = np.load(case["output"], allow_pickle=False)
+    if got.dtype != np.float32:
+        return f"output dtype {got.dtype}"
+    if got.shape != want.shape:
+        return f"shape {list(got.shape)}, torch {list(want.shape)}"
+    close = np.isclose(got, want, rtol=RTOL, atol=ATOL)
+    if not close.all():
+        at = np.unravel_index(np.argmin(close), close.shape)
+        return f"{(~close).sum()} of {close.size} values differ, e.g. at {list(at)}: {got[at]} vs torch {want[at]}"
+    return None
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tool", required=True)
+    parser.add_argument("--cases-per-op", type=int, default=60)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    warnings.filterwarnings("ignore", "Using padding='same'")
+
+    with tempfile.TemporaryDirectory(prefix="nnc-kernels-") as tmp:
+        directory = pathlib.Path(tmp)
+        manifest, expected = make_cases(directory, args.cases_per_op)
+        (directory / "manifest.json").write_text(json.dumps({"cases": manifest}))
+        run = subprocess.run([args.tool, str(directory / "manifest.json")], capture_output=True, text=True)
+        if run.returncode != 0:
+            print(f"ref_kernel_tool failed with status {run.returncode}:\n{run.stderr}")
+            return 1
+        results = {}
+        for line in run.stdout.splitlines():
+            status, _, rest = line.partition(" ")
+            case_id, _, message = rest.partition(": ")
+            results[case_id] = message if status == "error" else None
+
+        passed = failed = 0
+        for case in manifest:
+            description, want = expected[case["id"]]
+            if case["id"] not in results:
+                problem = "no result from ref_kernel_tool"
+            elif results[case["id"]] is not None:
+                problem = "ref_kernel_tool: " + results[case["id"]]
+            else:
+                problem = compare(case, description, want)
+            if problem:
+                failed += 1
+                print(f"FAIL {case['id']}: {description}: {problem}")
+            else:
+                passed += 1
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

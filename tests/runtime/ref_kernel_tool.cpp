@@ -1,0 +1,150 @@
+// Runs reference kernels on .npy files for check_kernels_against_torch.py.
+//
+//   ref_kernel_tool MANIFEST.json
+//
+// MANIFEST: {"cases": [{"id": "conv2d-7", "op": "conv2d", "inputs": ["x.npy"], "params": {"weight": "w.npy"},
+//                       "attrs": {"stride": [1, 2], "padding": "same", ...}, "output": "y.npy"}, ...]}
+// Attributes are the model format's (a pool's "output" is its output size, which the caller works out). Prints
+// "ok ID" or "error ID: MESSAGE" per case; exits 2 when the manifest cannot be read.
+#include <cstdio>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "nnc/file_io.h"
+#include "nnc/npy.h"
+#include "nnc/reference.h"
+
+namespace {
+
+using json = nlohmann::json;
+using nnc::Tensor;
+namespace ref = nnc::ref;
+
+Tensor load(const std::string& path) {
+  auto t = nnc::read_npy(path);
+  if (!t) throw std::runtime_error(t.error().message);
+  return std::move(*t);
+}
+
+ref::Pair pair(const json& attrs, const char* key, int64_t fallback) {
+  if (!attrs.contains(key)) return {fallback, fallback};
+  const json& v = attrs.at(key);
+  if (v.is_array()) return {v.at(0).get<int64_t>(), v.at(1).get<int64_t>()};
+  return {v.get<int64_t>(), v.get<int64_t>()};
+}
+
+ref::PaddingMode padding_mode(const std::string& name) {
+  static const std::map<std::string, ref::PaddingMode> modes = {{"zeros", ref::PaddingMode::zeros},
+                                                                {"reflect", ref::PaddingMode::reflect},
+                                                                {"replicate", ref::PaddingMode::replicate},
+                                                                {"circular", ref::PaddingMode::circular}};
+  return modes.at(name);
+}
+
+Tensor conv2d(const std::vector<Tensor>& in, const std::map<std::string, Tensor>& params, const json& a) {
+  const Tensor& weight = params.at("weight");
+  ref::Conv2dParams p{.stride = pair(a, "stride", 1), .dilation = pair(a, "dilation", 1),
+                      .groups = a.value("groups", int64_t{1}), .padding_mode = padding_mode(a.value("padding_mode", "zeros"))};
+  const json padding = a.value("padding", json(0));
+  if (padding == "same") {
+    for (int axis = 0; axis < 2; ++axis) {
+      const int64_t total = p.dilation[axis] * (weight.dim(2 + axis) - 1);
+      p.pad_lo[axis] = total / 2;
+      p.pad_hi[axis] = total - total / 2;
+    }
+  } else if (padding != "valid") {
+    p.pad_lo = p.pad_hi = pair(a, "padding", 0);
+  }
+  auto bias = params.find("bias");
+  return ref::conv2d(in.at(0), weight, bias == params.end() ? nullptr : &bias->second, p);
+}
+
+std::vector<const Tensor*> pointers(const std::vector<Tensor>& in) {
+  std::vector<const Tensor*> out;
+  for (const Tensor& t : in) out.push_back(&t);
+  return out;
+}
+
+Tensor run(const std::string& op, const std::vector<Tensor>& in, const std::map<std::string, Tensor>& params, const json& a) {
+  auto optional = [&](const char* key) { auto it = params.find(key); return it == params.end() ? nullptr : &it->second; };
+  if (op == "conv2d") return conv2d(in, params, a);
+  if (op == "maxpool2d") {
+    const ref::Pair kernel = pair(a, "kernel_size", 1);
+    return ref::maxpool2d(in.at(0), {.kernel = kernel, .stride = a.contains("stride") ? pair(a, "stride", 1) : kernel,
+                                     .padding = pair(a, "padding", 0), .dilation = pair(a, "dilation", 1),
+                                     .output = pair(a, "output", 0)});
+  }
+  if (op == "avgpool2d") {
+    const ref::Pair kernel = pair(a, "kernel_size", 1);
+    return ref::avgpool2d(in.at(0), {.kernel = kernel, .stride = a.contains("stride") ? pair(a, "stride", 1) : kernel,
+                                     .padding = pair(a, "padding", 0),
+                                     .count_include_pad = a.value("count_include_pad", true),
+                                     .output = pair(a, "output", 0)});
+  }
+  if (op == "adaptive_avgpool2d") return ref::adaptive_avgpool2d(in.at(0), pair(a, "output_size", 1));
+  if (op == "batchnorm2d")
+    return ref::batchnorm2d(in.at(0), params.at("weight"), params.at("bias"), params.at("running_mean"),
+                            params.at("running_var"), a.value("eps", 1e-5));
+  if (op == "linear") return ref::linear(in.at(0), params.at("weight"), optional("bias"));
+  if (op == "flatten") return ref::flatten(in.at(0), a.value("start_dim", int64_t{1}), a.value("end_dim", int64_t{-1}));
+  if (op == "relu") return ref::relu(in.at(0));
+  if (op == "sigmoid") return ref::sigmoid(in.at(0));
+  if (op == "tanh") return ref::tanh(in.at(0));
+  if (op == "silu") return ref::silu(in.at(0));
+  if (op == "leaky_relu") return ref::leaky_relu(in.at(0), a.value("negative_slope", 0.01));
+  if (op == "gelu")
+    return ref::gelu(in.at(0), a.value("approximate", "none") == "tanh" ? ref::GeluApproximation::tanh
+                                                                        : ref::GeluApproximation::none);
+  if (op == "softmax") return ref::softmax(in.at(0), a.value("dim", int64_t{1}));
+  if (op == "dropout") return ref::dropout(in.at(0));
+  if (op == "add") return ref::add(pointers(in));
+  if (op == "concat") return ref::concat(pointers(in), a.value("dim", int64_t{1}));
+  throw std::runtime_error("unknown op " + op);
+}
+
+void run_case(const json& c) {
+  std::vector<Tensor> inputs;
+  for (const json& path : c.at("inputs")) inputs.push_back(load(path.get<std::string>()));
+  std::map<std::string, Tensor> params;
+  const json files = c.value("params", json::object());
+  for (const auto& [key, path] : files.items()) params.emplace(key, load(path.get<std::string>()));
+  Tensor out = run(c.at("op").get<std::string>(), inputs, params, c.value("attrs", json::object()));
+  if (auto written = nnc::write_npy(c.at("output").get<std::string>(), out); !written)
+    throw std::runtime_error(written.error().message);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: ref_kernel_tool MANIFEST.json\n");
+    return 2;
+  }
+  auto text = nnc::read_file(argv[1]);
+  if (!text) {
+    std::fprintf(stderr, "%s\n", text.error().message.c_str());
+    return 2;
+  }
+  json manifest;
+  try {
+    manifest = json::parse(*text);
+  } catch (const json::exception& e) {
+    std::fprintf(stderr, "%s: %s\n", argv[1], e.what());
+    return 2;
+  }
+  for (const json& c : manifest.value("cases", json::array())) {
+    const std::string id = c.value("id", "?");
+    try {
+      run_case(c);
+      fmt::print("ok {}\n", id);
+    } catch (const std::exception& e) {
+      fmt::print("error {}: {}\n", id, e.what());
+    }
+  }
+  return 0;
+}

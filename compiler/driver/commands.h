@@ -1,5 +1,6 @@
 #pragma once
 // The subcommands of the `nnc` driver. Each returns the process exit status.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -23,8 +24,32 @@ struct SummaryOptions {
   ColorMode color = ColorMode::Auto;
 };
 
+struct RunOptions {
+  std::string file;
+  std::string weights, input, output;
+  uint64_t seed = 0;
+  int threads = 1;
+  bool verify = false;
+  int runs = 0;       // bench: 0 picks a count that takes about a second
+  bool json = false;  // bench: --format json
+  ColorMode color = ColorMode::Auto;
+};
+
+enum class EmitKind { Loops, Cpp, Llvm, Asm, Obj };
+
+struct EmitOptions {
+  std::string file;
+  EmitKind what = EmitKind::Loops;
+  std::string output;  // a file (a directory for cpp); empty or "-": stdout, for text
+  int threads = 1;
+  ColorMode color = ColorMode::Auto;
+};
+
 int run_check(const CheckOptions& options);
 int run_summary(const SummaryOptions& options);
+int run_run(const RunOptions& options);
+int run_bench(const RunOptions& options);
+int run_emit(const EmitOptions& options);
 
 // Colour only on a terminal, and never when NO_COLOR is set.
 bool use_color(ColorMode mode, int fd);

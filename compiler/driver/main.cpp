@@ -17,7 +17,7 @@ namespace {
 
 using namespace nnc;
 
-const std::vector<std::string> kCommands = {"check", "summary"};
+const std::vector<std::string> kCommands = {"run", "check", "summary", "emit", "bench"};
 
 std::string ops_epilog() {
   std::string text = "Ops:\n";
@@ -27,11 +27,11 @@ std::string ops_epilog() {
 
 // A word option shown and checked as its words ("text, json or github"), stored as an enum.
 template <typename Enum>
-void add_choice(CLI::App* cmd, const std::string& flag, Enum& target, const std::vector<std::pair<std::string, Enum>>& words,
-                const std::string& help) {
+CLI::Option* add_choice(CLI::App* cmd, const std::string& flag, Enum& target, const std::vector<std::pair<std::string, Enum>>& words,
+                        const std::string& help) {
   std::vector<std::string> names;
   for (const auto& w : words) names.push_back(w.first);
-  cmd->add_option_function<std::string>(
+  return cmd->add_option_function<std::string>(
          flag,
          [&target, words](const std::string& value) {
            for (const auto& w : words)
@@ -45,6 +45,15 @@ void add_choice(CLI::App* cmd, const std::string& flag, Enum& target, const std:
 void add_color_option(CLI::App* cmd, ColorMode& mode) {
   add_choice(cmd, "--color", mode, {{"auto", ColorMode::Auto}, {"always", ColorMode::Always}, {"never", ColorMode::Never}},
              "colour the text: auto (on a terminal, unless NO_COLOR is set), always, never");
+}
+
+void add_run_options(CLI::App* cmd, RunOptions& o) {
+  cmd->add_option("file", o.file, "model file (YAML)")->required();
+  cmd->add_option("--weights", o.weights, "safetensors file with every parameter (default: the model's `weights:`, else seeded)");
+  cmd->add_option("--input", o.input, "the input as .npy (float32, C order, the model's input shape); default: seeded noise");
+  cmd->add_option("--seed", o.seed, "seed for parameters without a weights file, and for the input without --input");
+  cmd->add_option("--threads", o.threads, "threads for parallel loops")->check(CLI::PositiveNumber);
+  add_color_option(cmd, o.color);
 }
 
 int run(int argc, char** argv) {
@@ -69,22 +78,42 @@ int run(int argc, char** argv) {
   add_color_option(summary_cmd, summary.color);
   summary_cmd->footer("Exit status: 0 ok, 1 model errors (printed on stderr), 2 usage or unreadable file.");
 
-  // `nnc MODEL.yaml` is `nnc run MODEL.yaml`.
+  RunOptions run_options, bench_options;
+  CLI::App* run_cmd = app.add_subcommand("run", "check, JIT-compile and run the model once (`nnc MODEL` is `nnc run MODEL`)");
+  add_run_options(run_cmd, run_options);
+  run_cmd->add_option("--output", run_options.output, "write the output as .npy (float32); never left half-written");
+  run_cmd->add_flag("--verify", run_options.verify, "also run the reference kernels and compare (rtol 1e-4, atol 1e-5)");
+  CLI::App* bench_cmd = app.add_subcommand("bench", "time the compiled model, whole and per layer, and report GFLOP/s");
+  add_run_options(bench_cmd, bench_options);
+  bench_cmd->add_option("--runs", bench_options.runs, "timed runs (default: about a second's worth)")->check(CLI::PositiveNumber);
+  add_choice(bench_cmd, "--format", bench_options.json, {{"text", false}, {"json", true}}, "text (default) or json");
+
+  EmitOptions emit;
+  CLI::App* emit_cmd = app.add_subcommand("emit", "write the compiled model: Loop IR, LLVM IR, assembly or an object file");
+  emit_cmd->add_option("file", emit.file, "model file (YAML)")->required();
+  add_choice(emit_cmd, "--emit", emit.what,
+             {{"loops", EmitKind::Loops}, {"llvm", EmitKind::Llvm}, {"asm", EmitKind::Asm}, {"obj", EmitKind::Obj}},
+             "loops (the Loop IR as C-like text), llvm (optimised LLVM IR), asm, obj")
+      ->required();
+  emit_cmd->add_option("-o,--output", emit.output, "output file (default: standard output, for text)");
+  emit_cmd->add_option("--threads", emit.threads, "threads the code is scheduled for (parallel loops when > 1)")->check(CLI::PositiveNumber);
+  add_color_option(emit_cmd, emit.color);
+
+  // `nnc MODEL.yaml ...` is `nnc run MODEL.yaml ...`.
+  std::vector<char*> args(argv, argv + argc);
+  static char run_word[] = "run";
   if (argc > 1 && argv[1][0] != '-' && std::find(kCommands.begin(), kCommands.end(), argv[1]) == kCommands.end()) {
     std::string word = argv[1];
-    bool model_file = word.ends_with(".yaml") || word.ends_with(".yml") || word == "run";
-    if (model_file) {
-      std::cerr << "nnc: running a model needs the JIT, which this build of nnc does not have yet.\n"
-                   "nnc: `nnc summary FILE` shows every layer's shape; `nnc check FILE` reports every problem.\n";
-    } else {
+    if (!word.ends_with(".yaml") && !word.ends_with(".yml")) {
       std::cerr << fmt::format("nnc: unknown command '{}'{}\nRun `nnc --help` for the commands.\n", word,
                                did_you_mean(word, kCommands));
+      return kExitUsage;
     }
-    return kExitUsage;
+    args.insert(args.begin() + 1, run_word);
   }
 
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(args.size()), args.data());
   } catch (const CLI::Success& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
@@ -92,7 +121,10 @@ int run(int argc, char** argv) {
     return kExitUsage;
   }
   if (check_cmd->parsed()) return run_check(check);
-  return run_summary(summary);
+  if (summary_cmd->parsed()) return run_summary(summary);
+  if (run_cmd->parsed()) return run_run(run_options);
+  if (bench_cmd->parsed()) return run_bench(bench_options);
+  return run_emit(emit);
 }
 
 }  // namespace

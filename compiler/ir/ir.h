@@ -255,16 +255,27 @@ struct Allocate : StmtNode {
 
 // ---- Functions and modules -------------------------------------------------------------------
 
-// One compiled entry point. Its arguments are buffer pointers, in order.
+// A kernel: one layer's loop nest over its own buffer arguments, which never overlap (inputs
+// may repeat, read-only), so code generators may mark them noalias.
 struct Function {
   std::string name;
   std::vector<Buffer> args;
   Stmt body;
+  std::string description;  // one line saying what it computes, for comments in emitted code
+};
+
+// The entry point calls kernels in order, each with slices of the entry's arguments.
+struct KernelCall {
+  size_t function;           // index into Module::functions
+  std::vector<Buffer> args;  // entry arguments or slices of them, matching the kernel's args
 };
 
 struct Module {
   std::string name;
   std::vector<Function> functions;
+  std::string entry_name;
+  std::vector<Buffer> entry_args;
+  std::vector<KernelCall> entry;
 };
 
 // ---- Building expressions --------------------------------------------------------------------

@@ -6,10 +6,16 @@ namespace nnc {
 
 using namespace ir;
 
-LowerContext::LowerContext(const Layer& layer, int index, std::vector<TensorRef> inputs, TensorRef output,
+LowerContext::LowerContext(const Layer& layer, std::vector<TensorRef> inputs, TensorRef output,
                            std::vector<std::pair<std::string, Buffer>> params, Buffer scratch, int threads)
-    : layer_(layer), index_(index), inputs_(std::move(inputs)), output_(std::move(output)), params_(std::move(params)),
-      scratch_(std::move(scratch)), threads_(threads) {}
+    : layer_(layer), inputs_(std::move(inputs)), output_(std::move(output)), params_(std::move(params)),
+      scratch_(std::move(scratch)), threads_(threads) {
+  // Buffer names are taken: a loop variable must not shadow one in emitted C++.
+  for (const TensorRef& t : inputs_) used_names_.insert(t.buffer->name);
+  used_names_.insert(output_.buffer->name);
+  for (const auto& p : params_) used_names_.insert(p.second->name);
+  if (scratch_) used_names_.insert(scratch_->name);
+}
 
 const Buffer& LowerContext::param(const std::string& key) const {
   for (const auto& [k, b] : params_)
@@ -24,8 +30,8 @@ bool LowerContext::has_param(const std::string& key) const {
 }
 
 std::string LowerContext::fresh_name(const std::string& base) {
-  std::string name = fmt::format("{}_{}", base, index_);
-  for (int n = 1; !used_names_.insert(name).second; ++n) name = fmt::format("{}_{}_{}", base, index_, n);
+  std::string name = base;
+  for (int n = 1; !used_names_.insert(name).second; ++n) name = fmt::format("{}{}", base, n);
   return name;
 }
 

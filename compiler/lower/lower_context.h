@@ -18,7 +18,7 @@ struct TensorRef {
 
 class LowerContext {
  public:
-  LowerContext(const Layer& layer, int index, std::vector<TensorRef> inputs, TensorRef output,
+  LowerContext(const Layer& layer, std::vector<TensorRef> inputs, TensorRef output,
                std::vector<std::pair<std::string, ir::Buffer>> params, ir::Buffer scratch, int threads);
 
   const Layer& layer() const { return layer_; }
@@ -30,7 +30,7 @@ class LowerContext {
   bool has_param(const std::string& key) const;
   const ir::Buffer& scratch() const { return scratch_; }
 
-  // A loop variable name unique in the function: "oc_3" for `oc` in layer 3.
+  // A variable name unique in the kernel: `oc`, then `oc1`, `oc2`, ...
   ir::Expr var(const std::string& base);
   std::string fresh_name(const std::string& base);
 
@@ -39,7 +39,6 @@ class LowerContext {
 
  private:
   const Layer& layer_;
-  int index_;
   std::vector<TensorRef> inputs_;
   TensorRef output_;
   std::vector<std::pair<std::string, ir::Buffer>> params_;

@@ -1,6 +1,8 @@
 // batchnorm2d: torch.nn.BatchNorm2d in inference mode (running statistics).
 #include <fmt/format.h>
 
+#include "lower/lower_context.h"
+#include "nnc/reference.h"
 #include "ops/op.h"
 
 namespace nnc {
@@ -21,6 +23,36 @@ bool infer_batchnorm2d(InferContext& ctx) {
   return true;
 }
 
+// PyTorch's inference form: y = x * alpha + beta with alpha = weight / sqrt(var + eps) and
+// beta = bias - mean * alpha, computed once per channel.
+ir::Stmt lower_batchnorm2d(LowerContext& ctx) {
+  using ir::Expr;
+  const TensorRef& in = ctx.input();
+  const TensorRef& out = ctx.output();
+  const Shape& s = out.shape;
+  Expr eps = ir::f32(static_cast<float>(ctx.attrs().number("eps")));
+  return loop(ctx, "n", 0, s[0], [&](const Expr& n) {
+    return loop(ctx, "c", 0, s[1], [&](const Expr& c) {
+      std::string alpha = ctx.fresh_name("alpha"), beta = ctx.fresh_name("beta");
+      Expr va = ir::Var::make(ir::Type::f32(), alpha), vb = ir::Var::make(ir::Type::f32(), beta);
+      ir::Stmt body = loop(ctx, "h", 0, s[2], [&](const Expr& h) {
+        return loop(ctx, "w", 0, s[3], [&](const Expr& w) {
+          Expr at = flat_index(s, {n, c, h, w});
+          return ir::Store::make(out.buffer, ir::Load::make(in.buffer, at) * va + vb, at);
+        });
+      });
+      Expr a = ir::Load::make(ctx.param("weight"), c) / ir::call(ir::Intrinsic::Sqrt, ir::Load::make(ctx.param("running_var"), c) + eps);
+      Expr b = ir::Load::make(ctx.param("bias"), c) - ir::Load::make(ctx.param("running_mean"), c) * va;
+      return ir::LetStmt::make(alpha, a, ir::LetStmt::make(beta, b, body));
+    });
+  });
+}
+
+Tensor reference_batchnorm2d(const ReferenceContext& ctx) {
+  return ref::batchnorm2d(ctx.input(), *ctx.param("weight"), *ctx.param("bias"), *ctx.param("running_mean"),
+                          *ctx.param("running_var"), ctx.attrs().number("eps"));
+}
+
 }  // namespace
 
 extern const OpDef batchnorm2d_op{
@@ -28,6 +60,8 @@ extern const OpDef batchnorm2d_op{
     .summary = "per-channel normalisation with running statistics (torch.nn.BatchNorm2d, eval mode)",
     .attrs = {optional_int("num_features", 1), float_attr("eps", 1e-5)},
     .infer = infer_batchnorm2d,
+    .lower = lower_batchnorm2d,
+    .reference = reference_batchnorm2d,
 };
 
 }  // namespace nnc

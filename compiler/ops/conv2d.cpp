@@ -1,6 +1,10 @@
 // conv2d: torch.nn.Conv2d.
 #include <fmt/format.h>
 
+#include <map>
+
+#include "lower/lower_context.h"
+#include "nnc/reference.h"
 #include "ops/op.h"
 #include "ops/window.h"
 
@@ -11,6 +15,17 @@ namespace {
 std::array<int64_t, 2> same_padding(int64_t kernel, int64_t dilation) {
   int64_t total = dilation * (kernel - 1);
   return {total / 2, total - total / 2};
+}
+
+// [axis][before, after] padding, as the attributes ask for it.
+std::array<std::array<int64_t, 2>, 2> resolved_padding(const Attrs& a) {
+  const AttrValue& padding = a.get("padding");
+  if (padding.word == "valid") return {};
+  if (padding.word == "same") {
+    auto k = a.pair("kernel_size"), d = a.pair("dilation");
+    return {same_padding(k[0], d[0]), same_padding(k[1], d[1])};
+  }
+  return {{{padding.ints[0], padding.ints[0]}, {padding.ints[1], padding.ints[1]}}};
 }
 
 bool check_padding_mode(InferContext& ctx, const WindowOp& w, int64_t h, int64_t width) {
@@ -67,15 +82,12 @@ bool infer_conv2d(InferContext& ctx) {
                                                         .ints = {same_padding(w.kernel[0], w.dilation[0])[0],
                                                                  same_padding(w.kernel[1], w.dilation[1])[0]}})),
                      padding.loc);
-    for (int axis = 0; axis < 2; ++axis) {
+    for (int axis = 0; axis < 2; ++axis)
       if (!checked::mul(w.dilation[axis], w.kernel[axis] - 1))
         return ctx.error("size-overflow", fmt::format("{}: dilation*(kernel_size-1) overflows 64-bit integers", ctx.what()));
-      w.pads[axis] = same_padding(w.kernel[axis], w.dilation[axis]);
-    }
-    w.symmetric_padding = w.pads[0][0] == w.pads[0][1] && w.pads[1][0] == w.pads[1][1];
-  } else if (padding.word != "valid") {
-    w.pads = {{{padding.ints[0], padding.ints[0]}, {padding.ints[1], padding.ints[1]}}};
   }
+  w.pads = resolved_padding(a);
+  w.symmetric_padding = w.pads[0][0] == w.pads[0][1] && w.pads[1][0] == w.pads[1][1];
   if (!ok) return false;
   if (!check_padding_mode(ctx, w, in[2], in[3])) return false;
 
@@ -96,6 +108,108 @@ bool infer_conv2d(InferContext& ctx) {
   return true;
 }
 
+bool has_padding(const Attrs& a) {
+  auto pads = resolved_padding(a);
+  return pads[0][0] || pads[0][1] || pads[1][0] || pads[1][1];
+}
+
+// The padded input is materialised once, so the convolution itself reads without bounds checks
+// and every padding mode is one index mapping.
+int64_t conv2d_scratch(const Layer& layer, const std::vector<Shape>& inputs) {
+  if (!has_padding(layer.attrs)) return 0;
+  auto pads = resolved_padding(layer.attrs);
+  const Shape& in = inputs[0];
+  return *element_count({in[0], in[1], in[2] + pads[0][0] + pads[0][1], in[3] + pads[1][0] + pads[1][1]});
+}
+
+// Where padded position `i` (already shifted by the leading pad) reads in an axis of `size`.
+ir::Expr source_index(const std::string& mode, const ir::Expr& i, int64_t size) {
+  using ir::Expr;
+  Expr mapped = i;  // replicate: the clamp below; zeros: an in-bounds address for the masked load
+  if (mode == "reflect") mapped = ir::select(i < Expr(0), Expr(0) - i, ir::select(i >= Expr(size), Expr(2 * size - 2) - i, i));
+  if (mode == "circular") return i % Expr(size);
+  // The clamp changes nothing for reflect (padding < size) but lets the verifier prove the bounds.
+  return ir::max(ir::min(mapped, Expr(size - 1)), Expr(0));
+}
+
+ir::Stmt pad_input(LowerContext& ctx, const TensorRef& padded) {
+  using ir::Expr;
+  const TensorRef& in = ctx.input();
+  const auto pads = resolved_padding(ctx.attrs());
+  const std::string& mode = ctx.attrs().word("padding_mode");
+  return loop_nest(ctx, padded.shape, [&](const std::vector<Expr>& i) {
+    Expr h = i[2] - Expr(pads[0][0]), w = i[3] - Expr(pads[1][0]);
+    Expr value = ir::Load::make(in.buffer, flat_index(in.shape, {i[0], i[1], source_index(mode, h, in.shape[2]), source_index(mode, w, in.shape[3])}));
+    if (mode == "zeros") value = ir::select(h >= Expr(0) && h < Expr(in.shape[2]) && w >= Expr(0) && w < Expr(in.shape[3]), value, ir::f32(0));
+    return ir::Store::make(padded.buffer, value, flat_index(padded.shape, i));
+  });
+}
+
+ir::Stmt lower_conv2d(LowerContext& ctx) {
+  using ir::Expr;
+  const Attrs& a = ctx.attrs();
+  const TensorRef& out = ctx.output();
+  TensorRef src = ctx.input();
+  std::vector<ir::Stmt> steps;
+  if (has_padding(a)) {
+    auto pads = resolved_padding(a);
+    Shape padded = {src.shape[0], src.shape[1], src.shape[2] + pads[0][0] + pads[0][1], src.shape[3] + pads[1][0] + pads[1][1]};
+    src = TensorRef{ctx.scratch(), padded};
+    steps.push_back(pad_input(ctx, src));
+  }
+  const auto k = a.pair("kernel_size"), s = a.pair("stride"), d = a.pair("dilation");
+  const int64_t groups = a.integer("groups"), oc_per_group = out.shape[1] / groups, ic_per_group = src.shape[1] / groups;
+  const ir::Buffer& weight = ctx.param("weight");
+  const bool bias = a.flag("bias");
+  const int64_t work = out.shape[1] * out.shape[2] * out.shape[3] * ic_per_group * k[0] * k[1];
+  const ir::ForKind oc_kind = ctx.worth_parallel(work) ? ir::ForKind::Parallel : ir::ForKind::Serial;
+
+  steps.push_back(loop(ctx, "n", 0, out.shape[0], [&](const Expr& n) {
+    return loop(ctx, "oc", 0, out.shape[1], [&](const Expr& oc) {
+      auto out_at = [&](const Expr& oh, const Expr& ow) { return flat_index(out.shape, {n, oc, oh, ow}); };
+      ir::Stmt init = loop(ctx, "oh", 0, out.shape[2], [&](const Expr& oh) {
+        return loop(ctx, "ow", 0, out.shape[3], [&](const Expr& ow) {
+          return ir::Store::make(out.buffer, bias ? ir::Load::make(ctx.param("bias"), oc) : ir::f32(0), out_at(oh, ow));
+        });
+      });
+      ir::Stmt accumulate = loop(ctx, "ic", 0, ic_per_group, [&](const Expr& ic) {
+        Expr channel = groups == 1 ? ic : oc / Expr(oc_per_group) * Expr(ic_per_group) + ic;
+        return loop(ctx, "kh", 0, k[0], [&](const Expr& kh) {
+          return loop(ctx, "kw", 0, k[1], [&](const Expr& kw) {
+            std::string wv = ctx.fresh_name("w");
+            Expr tap = ir::Load::make(weight, flat_index({out.shape[1], ic_per_group, k[0], k[1]}, {oc, ic, kh, kw}));
+            ir::Stmt body = loop(ctx, "oh", 0, out.shape[2], [&](const Expr& oh) {
+              return loop(ctx, "ow", 0, out.shape[3], [&](const Expr& ow) {
+                Expr x = ir::Load::make(src.buffer, flat_index(src.shape, {n, channel, oh * Expr(s[0]) + kh * Expr(d[0]), ow * Expr(s[1]) + kw * Expr(d[1])}));
+                return ir::Store::make(out.buffer, ir::Load::make(out.buffer, out_at(oh, ow)) + x * ir::Var::make(ir::Type::f32(), wv), out_at(oh, ow));
+              });
+            });
+            return ir::LetStmt::make(wv, tap, body);
+          });
+        });
+      });
+      return ir::Block::make({init, accumulate});
+    }, oc_kind);
+  }));
+  return ir::Block::make(std::move(steps));
+}
+
+Tensor reference_conv2d(const ReferenceContext& ctx) {
+  const Attrs& a = ctx.attrs();
+  auto pads = resolved_padding(a);
+  static const std::map<std::string, ref::PaddingMode> modes = {{"zeros", ref::PaddingMode::zeros},
+                                                                {"reflect", ref::PaddingMode::reflect},
+                                                                {"replicate", ref::PaddingMode::replicate},
+                                                                {"circular", ref::PaddingMode::circular}};
+  ref::Conv2dParams p{.stride = a.pair("stride"),
+                      .pad_lo = {pads[0][0], pads[1][0]},
+                      .pad_hi = {pads[0][1], pads[1][1]},
+                      .dilation = a.pair("dilation"),
+                      .groups = a.integer("groups"),
+                      .padding_mode = modes.at(a.word("padding_mode"))};
+  return ref::conv2d(ctx.input(), *ctx.param("weight"), ctx.param("bias"), p);
+}
+
 }  // namespace
 
 extern const OpDef conv2d_op{
@@ -111,6 +225,9 @@ extern const OpDef conv2d_op{
               bool_attr("bias", true),
               choice_attr("padding_mode", {"zeros", "reflect", "replicate", "circular"}, "zeros")},
     .infer = infer_conv2d,
+    .lower = lower_conv2d,
+    .scratch = conv2d_scratch,
+    .reference = reference_conv2d,
 };
 
 }  // namespace nnc

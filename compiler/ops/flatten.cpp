@@ -1,6 +1,8 @@
 // flatten: torch.nn.Flatten(start_dim, end_dim).
 #include <fmt/format.h>
 
+#include "lower/lower_context.h"
+#include "nnc/reference.h"
 #include "ops/op.h"
 
 namespace nnc {
@@ -23,6 +25,14 @@ bool infer_flatten(InferContext& ctx) {
   return true;
 }
 
+ir::Stmt lower_flatten(LowerContext& ctx) {
+  return map_elements(ctx, [](const ir::Expr& x) { return x; });
+}
+
+Tensor reference_flatten(const ReferenceContext& ctx) {
+  return ref::flatten(ctx.input(), ctx.attrs().integer("start_dim"), ctx.attrs().integer("end_dim"));
+}
+
 }  // namespace
 
 extern const OpDef flatten_op{
@@ -30,6 +40,8 @@ extern const OpDef flatten_op{
     .summary = "merge dimensions start_dim..end_dim into one (torch.nn.Flatten)",
     .attrs = {int_attr("start_dim", 1), int_attr("end_dim", -1)},
     .infer = infer_flatten,
+    .lower = lower_flatten,
+    .reference = reference_flatten,
 };
 
 }  // namespace nnc

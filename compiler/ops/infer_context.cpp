@@ -4,6 +4,12 @@
 
 namespace nnc {
 
+const Tensor* ReferenceContext::param(const std::string& key) const {
+  for (size_t i = 0; i < layer.params.size(); ++i)
+    if (layer.params[i].key == key) return params[i];
+  return nullptr;
+}
+
 std::string InferContext::what() const { return fmt::format("{} '{}'", layer_.op, layer_.name); }
 
 bool InferContext::error(std::string code, std::string message, std::string help, SourceLoc loc) {

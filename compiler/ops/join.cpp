@@ -1,6 +1,8 @@
 // Ops that join several tensors: add (a residual sum of equal shapes) and concat (torch.cat).
 #include <fmt/format.h>
 
+#include "lower/lower_context.h"
+#include "nnc/reference.h"
 #include "ops/op.h"
 
 namespace nnc {
@@ -53,6 +55,46 @@ bool infer_concat(InferContext& ctx) {
   return true;
 }
 
+ir::Stmt lower_add(LowerContext& ctx) {
+  const TensorRef& out = ctx.output();
+  const int64_t count = *element_count(out.shape);
+  ir::ForKind kind = ctx.worth_parallel(count * 8) ? ir::ForKind::Parallel : ir::ForKind::Serial;
+  return loop(ctx, "i", 0, count, [&](const ir::Expr& i) {
+    ir::Expr sum = ir::Load::make(ctx.input(0).buffer, i);
+    for (size_t k = 1; k < ctx.input_count(); ++k) sum = sum + ir::Load::make(ctx.input(k).buffer, i);
+    return ir::Store::make(out.buffer, sum, i);
+  }, kind);
+}
+
+// Each input is copied into its band of the output: [outer, offset .. offset + its size, inner].
+ir::Stmt lower_concat(LowerContext& ctx) {
+  using ir::Expr;
+  const TensorRef& out = ctx.output();
+  int64_t dim = ctx.attrs().integer("dim");
+  if (dim < 0) dim += static_cast<int64_t>(out.shape.size());
+  const AxisView whole = view_around(out.shape, dim);
+  std::vector<ir::Stmt> copies;
+  int64_t offset = 0;
+  for (size_t k = 0; k < ctx.input_count(); ++k) {
+    const TensorRef& in = ctx.input(k);
+    const AxisView part = view_around(in.shape, dim);
+    copies.push_back(loop(ctx, "outer", 0, part.outer, [&](const Expr& o) {
+      return loop(ctx, "a", 0, part.axis, [&](const Expr& a) {
+        return loop(ctx, "inner", 0, part.inner, [&](const Expr& i) {
+          Expr from = (o * Expr(part.axis) + a) * Expr(part.inner) + i;
+          Expr to = (o * Expr(whole.axis) + a + Expr(offset)) * Expr(whole.inner) + i;
+          return ir::Store::make(out.buffer, ir::Load::make(in.buffer, from), to);
+        });
+      });
+    }));
+    offset += part.axis;
+  }
+  return ir::Block::make(std::move(copies));
+}
+
+Tensor reference_add(const ReferenceContext& ctx) { return ref::add(ctx.inputs); }
+Tensor reference_concat(const ReferenceContext& ctx) { return ref::concat(ctx.inputs, ctx.attrs().integer("dim")); }
+
 }  // namespace
 
 extern const OpDef add_op{
@@ -61,6 +103,8 @@ extern const OpDef add_op{
     .variadic = true,
     .min_inputs = 2,
     .infer = infer_add,
+    .lower = lower_add,
+    .reference = reference_add,
 };
 
 extern const OpDef concat_op{
@@ -70,6 +114,8 @@ extern const OpDef concat_op{
     .variadic = true,
     .min_inputs = 1,
     .infer = infer_concat,
+    .lower = lower_concat,
+    .reference = reference_concat,
 };
 
 }  // namespace nnc

@@ -1,6 +1,8 @@
 // linear: torch.nn.Linear, on the last dimension of an input of any rank.
 #include <fmt/format.h>
 
+#include "lower/lower_context.h"
+#include "nnc/reference.h"
 #include "ops/op.h"
 
 namespace nnc {
@@ -31,6 +33,28 @@ bool infer_linear(InferContext& ctx) {
   return true;
 }
 
+ir::Stmt lower_linear(LowerContext& ctx) {
+  using ir::Expr;
+  const TensorRef& in = ctx.input();
+  const TensorRef& out = ctx.output();
+  const int64_t features = in.shape.back(), outputs = out.shape.back(), rows = *element_count(out.shape) / outputs;
+  const bool bias = ctx.attrs().flag("bias");
+  ir::ForKind kind = ctx.worth_parallel(rows * features * outputs) && rows > 1 ? ir::ForKind::Parallel : ir::ForKind::Serial;
+  return loop(ctx, "row", 0, rows, [&](const Expr& r) {
+    return loop(ctx, "o", 0, outputs, [&](const Expr& o) {
+      Expr at = r * Expr(outputs) + o;
+      ir::Stmt init = ir::Store::make(out.buffer, bias ? ir::Load::make(ctx.param("bias"), o) : ir::f32(0), at);
+      ir::Stmt sum = loop(ctx, "i", 0, features, [&](const Expr& i) {
+        Expr x = ir::Load::make(in.buffer, r * Expr(features) + i), w = ir::Load::make(ctx.param("weight"), o * Expr(features) + i);
+        return ir::Store::make(out.buffer, ir::Load::make(out.buffer, at) + x * w, at);
+      });
+      return ir::Block::make({init, sum});
+    });
+  }, kind);
+}
+
+Tensor reference_linear(const ReferenceContext& ctx) { return ref::linear(ctx.input(), *ctx.param("weight"), ctx.param("bias")); }
+
 }  // namespace
 
 extern const OpDef linear_op{
@@ -39,6 +63,8 @@ extern const OpDef linear_op{
     .attrs = {optional_int("in_features", 1), required_int("out_features", 1, "the number of outputs"),
               bool_attr("bias", true)},
     .infer = infer_linear,
+    .lower = lower_linear,
+    .reference = reference_linear,
 };
 
 }  // namespace nnc

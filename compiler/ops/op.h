@@ -5,9 +5,13 @@
 #include <vector>
 
 #include "graph/graph.h"
+#include "ir/ir.h"
+#include "nnc/tensor.h"
 #include "ops/attributes.h"
 
 namespace nnc {
+
+class LowerContext;
 
 // What shape inference hands an op's rule, and what the rule fills in.
 class InferContext {
@@ -46,6 +50,17 @@ class InferContext {
   DiagnosticEngine& diags_;
 };
 
+// What an op's reference implementation sees: the layer, its input tensors and its parameters.
+struct ReferenceContext {
+  const Layer& layer;
+  std::vector<const Tensor*> inputs;
+  std::vector<const Tensor*> params;  // in the order of layer.params
+
+  const Attrs& attrs() const { return layer.attrs; }
+  const Tensor& input(size_t i = 0) const { return *inputs[i]; }
+  const Tensor* param(const std::string& key) const;
+};
+
 struct OpDef {
   std::string name;
   std::string summary;            // one line for `nnc --help` and the docs
@@ -53,6 +68,11 @@ struct OpDef {
   bool variadic = false;          // reads `inputs: [...]` (add, concat) instead of one `input`
   size_t min_inputs = 1;
   bool (*infer)(InferContext&) = nullptr;  // fills the output shape; false after an error
+  ir::Stmt (*lower)(LowerContext&) = nullptr;  // the loop nest computing the output
+  // Floats of temporary space the lowering needs while the layer runs (null: none).
+  int64_t (*scratch)(const Layer&, const std::vector<Shape>& inputs) = nullptr;
+  // The runtime's naive kernel applied to this layer: the oracle the compiled code is checked against.
+  Tensor (*reference)(const ReferenceContext&) = nullptr;
 };
 
 const std::vector<const OpDef*>& all_ops();

@@ -2,6 +2,10 @@
 // adaptive_avgpool2d (torch.nn.AdaptiveAvgPool2d).
 #include <fmt/format.h>
 
+#include <limits>
+
+#include "lower/lower_context.h"
+#include "nnc/reference.h"
 #include "ops/op.h"
 #include "ops/window.h"
 
@@ -65,6 +69,122 @@ bool infer_adaptive_avgpool2d(InferContext& ctx) {
   return true;
 }
 
+using ir::Expr;
+
+// One output element of a pooling window: `combine` folds each input position the window covers
+// (with its flat input index) into the output, which `init` starts and `finish` completes.
+struct PoolWindow {
+  Expr n, c, oh, ow;
+};
+
+ir::Stmt pool_loops(LowerContext& ctx, const std::function<ir::Stmt(const PoolWindow&)>& body) {
+  const Shape& out = ctx.output().shape;
+  ir::ForKind kind = ctx.worth_parallel(*element_count(out) * 16) ? ir::ForKind::Parallel : ir::ForKind::Serial;
+  return loop_nest(ctx, out, [&](const std::vector<Expr>& i) { return body({i[0], i[1], i[2], i[3]}); }, kind);
+}
+
+// for kh, kw over the window: `visit(input index)` where the position is inside the input.
+ir::Stmt window_taps(LowerContext& ctx, const PoolWindow& p, std::array<int64_t, 2> dilation,
+                     const std::function<ir::Stmt(const Expr&)>& visit) {
+  const Attrs& a = ctx.attrs();
+  const Shape& in = ctx.input().shape;
+  const auto k = a.pair("kernel_size"), s = a.pair("stride"), pad = a.pair("padding");
+  return loop(ctx, "kh", 0, k[0], [&](const Expr& kh) {
+    return loop(ctx, "kw", 0, k[1], [&](const Expr& kw) {
+      std::string ih = ctx.fresh_name("ih"), iw = ctx.fresh_name("iw");
+      Expr h = ir::i64_var(ih), w = ir::i64_var(iw);
+      ir::Stmt guarded = visit(flat_index(in, {p.n, p.c, h, w}));
+      // Without padding or ceil_mode every window lies inside the input.
+      if (pad[0] || pad[1] || a.flag("ceil_mode"))
+        guarded = ir::IfThenElse::make(h >= Expr(0) && h < Expr(in[2]) && w >= Expr(0) && w < Expr(in[3]), guarded);
+      return ir::LetStmt::make(ih, p.oh * Expr(s[0]) - Expr(pad[0]) + kh * Expr(dilation[0]),
+                               ir::LetStmt::make(iw, p.ow * Expr(s[1]) - Expr(pad[1]) + kw * Expr(dilation[1]), guarded));
+    });
+  });
+}
+
+ir::Stmt lower_maxpool2d(LowerContext& ctx) {
+  const TensorRef& in = ctx.input();
+  const TensorRef& out = ctx.output();
+  return pool_loops(ctx, [&](const PoolWindow& p) {
+    Expr at = flat_index(out.shape, {p.n, p.c, p.oh, p.ow});
+    ir::Stmt init = ir::Store::make(out.buffer, ir::f32(-std::numeric_limits<float>::infinity()), at);
+    ir::Stmt taps = window_taps(ctx, p, ctx.attrs().pair("dilation"), [&](const Expr& i) {
+      std::string name = ctx.fresh_name("v");
+      Expr v = ir::Var::make(ir::Type::f32(), name), best = ir::Load::make(out.buffer, at);
+      // PyTorch's rule: a NaN in the window wins.
+      return ir::LetStmt::make(name, ir::Load::make(in.buffer, i), ir::Store::make(out.buffer, ir::select(v > best || v != v, v, best), at));
+    });
+    return ir::Block::make({init, taps});
+  });
+}
+
+ir::Stmt lower_avgpool2d(LowerContext& ctx) {
+  const Attrs& a = ctx.attrs();
+  const TensorRef& in = ctx.input();
+  const TensorRef& out = ctx.output();
+  const auto k = a.pair("kernel_size"), s = a.pair("stride"), pad = a.pair("padding");
+  const bool include_pad = a.flag("count_include_pad");
+  return pool_loops(ctx, [&](const PoolWindow& p) {
+    Expr at = flat_index(out.shape, {p.n, p.c, p.oh, p.ow});
+    ir::Stmt init = ir::Store::make(out.buffer, ir::f32(0), at);
+    ir::Stmt taps = window_taps(ctx, p, {1, 1}, [&](const Expr& i) {
+      return ir::Store::make(out.buffer, ir::Load::make(out.buffer, at) + ir::Load::make(in.buffer, i), at);
+    });
+    // PyTorch's divisor: the window clipped to the padded input, or to the input alone.
+    Expr h0 = p.oh * Expr(s[0]) - Expr(pad[0]), w0 = p.ow * Expr(s[1]) - Expr(pad[1]);
+    Expr h1 = ir::min(h0 + Expr(k[0]), Expr(in.shape[2] + pad[0])), w1 = ir::min(w0 + Expr(k[1]), Expr(in.shape[3] + pad[1]));
+    if (!include_pad) {
+      h0 = ir::max(h0, Expr(0));
+      w0 = ir::max(w0, Expr(0));
+      h1 = ir::min(h1, Expr(in.shape[2]));
+      w1 = ir::min(w1, Expr(in.shape[3]));
+    }
+    Expr count = ir::Cast::make(ir::Type::f32(), (h1 - h0) * (w1 - w0));
+    ir::Stmt divide = ir::Store::make(out.buffer, ir::Load::make(out.buffer, at) / count, at);
+    return ir::Block::make({init, taps, divide});
+  });
+}
+
+ir::Stmt lower_adaptive_avgpool2d(LowerContext& ctx) {
+  const TensorRef& in = ctx.input();
+  const TensorRef& out = ctx.output();
+  const int64_t H = in.shape[2], W = in.shape[3], OH = out.shape[2], OW = out.shape[3];
+  return pool_loops(ctx, [&](const PoolWindow& p) {
+    Expr at = flat_index(out.shape, {p.n, p.c, p.oh, p.ow});
+    // Window [floor(o*I/O), ceil((o+1)*I/O)) along each axis.
+    Expr h0 = p.oh * Expr(H) / Expr(OH), h1 = ((p.oh + Expr(1)) * Expr(H) + Expr(OH - 1)) / Expr(OH);
+    Expr w0 = p.ow * Expr(W) / Expr(OW), w1 = ((p.ow + Expr(1)) * Expr(W) + Expr(OW - 1)) / Expr(OW);
+    std::string hs = ctx.fresh_name("h_start"), he = ctx.fresh_name("h_end"), ws = ctx.fresh_name("w_start"), we = ctx.fresh_name("w_end");
+    Expr vhs = ir::i64_var(hs), vhe = ir::i64_var(he), vws = ir::i64_var(ws), vwe = ir::i64_var(we);
+    ir::Stmt sum = loop(ctx, "ih", vhs, vhe - vhs, [&](const Expr& ih) {
+      return loop(ctx, "iw", vws, vwe - vws, [&](const Expr& iw) {
+        return ir::Store::make(out.buffer, ir::Load::make(out.buffer, at) + ir::Load::make(in.buffer, flat_index(in.shape, {p.n, p.c, ih, iw})), at);
+      });
+    });
+    Expr count = ir::Cast::make(ir::Type::f32(), (vhe - vhs) * (vwe - vws));
+    ir::Stmt body = ir::Block::make({ir::Store::make(out.buffer, ir::f32(0), at), sum,
+                                     ir::Store::make(out.buffer, ir::Load::make(out.buffer, at) / count, at)});
+    return ir::LetStmt::make(hs, h0, ir::LetStmt::make(he, h1, ir::LetStmt::make(ws, w0, ir::LetStmt::make(we, w1, body))));
+  });
+}
+
+ref::Pair output_hw(const ReferenceContext& ctx) { return {(*ctx.layer.shape)[2], (*ctx.layer.shape)[3]}; }
+
+Tensor reference_maxpool2d(const ReferenceContext& ctx) {
+  const Attrs& a = ctx.attrs();
+  return ref::maxpool2d(ctx.input(), {.kernel = a.pair("kernel_size"), .stride = a.pair("stride"), .padding = a.pair("padding"),
+                                      .dilation = a.pair("dilation"), .output = output_hw(ctx)});
+}
+
+Tensor reference_avgpool2d(const ReferenceContext& ctx) {
+  const Attrs& a = ctx.attrs();
+  return ref::avgpool2d(ctx.input(), {.kernel = a.pair("kernel_size"), .stride = a.pair("stride"), .padding = a.pair("padding"),
+                                      .count_include_pad = a.flag("count_include_pad"), .output = output_hw(ctx)});
+}
+
+Tensor reference_adaptive_avgpool2d(const ReferenceContext& ctx) { return ref::adaptive_avgpool2d(ctx.input(), output_hw(ctx)); }
+
 }  // namespace
 
 extern const OpDef maxpool2d_op{
@@ -73,6 +193,8 @@ extern const OpDef maxpool2d_op{
     .attrs = {required_size2("kernel_size", 1, "the window size, e.g. 2"), size2_same_as("stride", "kernel_size", 1),
               size2_attr("padding", 0, 0), size2_attr("dilation", 1, 1), bool_attr("ceil_mode", false)},
     .infer = infer_maxpool2d,
+    .lower = lower_maxpool2d,
+    .reference = reference_maxpool2d,
 };
 
 extern const OpDef avgpool2d_op{
@@ -81,6 +203,8 @@ extern const OpDef avgpool2d_op{
     .attrs = {required_size2("kernel_size", 1, "the window size, e.g. 2"), size2_same_as("stride", "kernel_size", 1),
               size2_attr("padding", 0, 0), bool_attr("ceil_mode", false), bool_attr("count_include_pad", true)},
     .infer = infer_avgpool2d,
+    .lower = lower_avgpool2d,
+    .reference = reference_avgpool2d,
 };
 
 extern const OpDef adaptive_avgpool2d_op{
@@ -88,6 +212,8 @@ extern const OpDef adaptive_avgpool2d_op{
     .summary = "mean over windows chosen to give a fixed output size (torch.nn.AdaptiveAvgPool2d)",
     .attrs = {required_output_size("output_size", "the output height and width, e.g. 1 or [7, 7]")},
     .infer = infer_adaptive_avgpool2d,
+    .lower = lower_adaptive_avgpool2d,
+    .reference = reference_adaptive_avgpool2d,
 };
 
 }  // namespace nnc

@@ -1,4 +1,8 @@
 // softmax: torch.nn.Softmax(dim).
+#include <limits>
+
+#include "lower/lower_context.h"
+#include "nnc/reference.h"
 #include "ops/op.h"
 
 namespace nnc {
@@ -11,6 +15,38 @@ bool infer_softmax(InferContext& ctx) {
   return true;
 }
 
+// Max-subtracted, so large inputs do not overflow: y = exp(x - max) / sum(exp(x - max)).
+ir::Stmt lower_softmax(LowerContext& ctx) {
+  using ir::Expr;
+  const TensorRef& in = ctx.input();
+  const TensorRef& out = ctx.output();
+  int64_t dim = ctx.attrs().integer("dim");
+  if (dim < 0) dim += static_cast<int64_t>(in.shape.size());
+  const AxisView v = view_around(in.shape, dim);
+  ir::Buffer acc = ir::local_buffer(ctx.fresh_name("acc"), 2);  // [max, sum]
+  return loop(ctx, "outer", 0, v.outer, [&](const Expr& o) {
+    return loop(ctx, "inner", 0, v.inner, [&](const Expr& i) {
+      auto at = [&](const Expr& a) { return (o * Expr(v.axis) + a) * Expr(v.inner) + i; };
+      Expr max = ir::Load::make(acc, 0), sum = ir::Load::make(acc, 1);
+      ir::Stmt find_max = loop(ctx, "a", 0, v.axis, [&](const Expr& a) {
+        Expr x = ir::Load::make(in.buffer, at(a));
+        return ir::Store::make(acc, ir::select(x > max || x != x, x, max), Expr(0));
+      });
+      ir::Stmt exps = loop(ctx, "a", 0, v.axis, [&](const Expr& a) {
+        Expr e = ir::call(ir::Intrinsic::Exp, ir::Load::make(in.buffer, at(a)) - max);
+        return ir::Block::make({ir::Store::make(out.buffer, e, at(a)), ir::Store::make(acc, sum + ir::Load::make(out.buffer, at(a)), Expr(1))});
+      });
+      ir::Stmt normalise = loop(ctx, "a", 0, v.axis, [&](const Expr& a) {
+        return ir::Store::make(out.buffer, ir::Load::make(out.buffer, at(a)) / sum, at(a));
+      });
+      return ir::Allocate::make(acc, ir::Block::make({ir::Store::make(acc, ir::f32(-std::numeric_limits<float>::infinity()), Expr(0)),
+                                                      find_max, ir::Store::make(acc, ir::f32(0), Expr(1)), exps, normalise}));
+    });
+  });
+}
+
+Tensor reference_softmax(const ReferenceContext& ctx) { return ref::softmax(ctx.input(), ctx.attrs().integer("dim")); }
+
 }  // namespace
 
 extern const OpDef softmax_op{
@@ -18,6 +54,8 @@ extern const OpDef softmax_op{
     .summary = "exp(x) / sum(exp(x)) along dim (torch.nn.Softmax)",
     .attrs = {int_attr("dim", 1)},
     .infer = infer_softmax,
+    .lower = lower_softmax,
+    .reference = reference_softmax,
 };
 
 }  // namespace nnc

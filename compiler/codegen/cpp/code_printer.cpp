@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <set>
 
 namespace nnc::codegen {
 
@@ -21,47 +20,47 @@ std::ostream& CodePrinter::line() { return out_ << std::string(static_cast<size_
 
 std::string CodePrinter::buffer_name(const Buffer& b) const { return b->name; }
 
+
 namespace {
 
-// Buffers used by a statement that are slices of an argument, in first-use order.
-class SliceCollector : public IRVisitor {
- public:
-  using IRVisitor::visit;
-  std::vector<Buffer> slices;
+std::string parameter_list(const std::vector<Buffer>& args) {
+  std::string params;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (i) params += ", ";
+    params += fmt::format("{}float* __restrict {}", args[i]->read_only ? "const " : "", args[i]->name);
+  }
+  return params;
+}
 
- protected:
-  void note(const Buffer& b) {
-    if (b->kind == BufferNode::Kind::Slice && seen_.insert(b.get()).second) slices.push_back(b);
-  }
-  void visit(const Load* op) override {
-    note(op->buffer);
-    IRVisitor::visit(op);
-  }
-  void visit(const Store* op) override {
-    note(op->buffer);
-    IRVisitor::visit(op);
-  }
-
- private:
-  std::set<const BufferNode*> seen_;
-};
+// How the entry point names a buffer it hands a kernel: an argument, or an offset into one.
+std::string pointer_to(const Buffer& b) {
+  if (b->kind != BufferNode::Kind::Slice) return b->name;
+  return fmt::format("{} + {}", b->parent->name, b->offset);
+}
 
 }  // namespace
 
-void CodePrinter::print_function(const Function& f) {
-  std::string params;
-  for (size_t i = 0; i < f.args.size(); ++i) {
-    if (i) params += ", ";
-    params += fmt::format("{}float* __restrict {}", f.args[i]->read_only ? "const " : "", f.args[i]->name);
-  }
-  line() << "void " << f.name << "(" << params << ") {\n";
+void CodePrinter::print_function(const Function& f, const std::string& qualifiers) {
+  if (!f.description.empty()) line() << "// " << f.description << "\n";
+  line() << qualifiers << "void " << f.name << "(" << parameter_list(f.args) << ") {\n";
   ++indent_;
-  SliceCollector slices;
-  slices.visit(f.body);
-  for (const Buffer& b : slices.slices)
-    line() << fmt::format("{}float* __restrict {} = {} + {};  // {} floats\n", b->read_only ? "const " : "", b->name,
-                          b->parent->name, b->offset, b->size);
   print(f.body);
+  --indent_;
+  line() << "}\n";
+}
+
+void CodePrinter::print_module(const Module& m) {
+  for (const Function& f : m.functions) {
+    print_function(f, "static ");
+    out_ << "\n";
+  }
+  line() << "void " << m.entry_name << "(" << parameter_list(m.entry_args) << ") {\n";
+  ++indent_;
+  for (const KernelCall& call : m.entry) {
+    std::string args;
+    for (size_t i = 0; i < call.args.size(); ++i) args += (i ? ", " : "") + pointer_to(call.args[i]);
+    line() << m.functions[call.function].name << "(" << args << ");\n";
+  }
   --indent_;
   line() << "}\n";
 }

@@ -14,7 +14,9 @@ class CodePrinter : public ir::ExprFunctor<std::string>, public ir::StmtFunctor<
   explicit CodePrinter(std::ostream& out) : out_(out) {}
 
   // `void name(const float* __restrict a, float* __restrict b, ...) { ... }`
-  void print_function(const ir::Function& f);
+  void print_function(const ir::Function& f, const std::string& qualifiers = "");
+  // Every kernel, then the entry point calling them in order.
+  void print_module(const ir::Module& m);
   std::string print(const ir::Expr& e) { return ir::ExprFunctor<std::string>::dispatch(e); }
   void print(const ir::Stmt& s) { ir::StmtFunctor<void>::dispatch(s); }
 

@@ -1,0 +1,41 @@
+#pragma once
+// A lowered model JIT-compiled for this machine, with its parameter block and activation arena
+// allocated once: run() allocates nothing.
+#include <memory>
+#include <vector>
+
+#include "codegen/llvm/jit.h"
+#include "lower/lower.h"
+#include "nnc/tensor.h"
+
+namespace nnc::codegen {
+
+class CompiledModel {
+ public:
+  using EntryPoint = void (*)(const float* input, float* output, const float* params, float* arena);
+
+  // Generates LLVM IR, verifies it and compiles it; a failure is a bug in nnc and throws.
+  static std::unique_ptr<CompiledModel> compile(const LoweredModel& lowered);
+
+  // The parameters packed as lowered.params lays them out (pack_parameters).
+  void set_parameters(Tensor packed) { params_ = std::move(packed); }
+
+  // input and output hold the model's input and output element counts and do not overlap.
+  void run(const float* input, float* output) { forward_(input, output, params_.data(), arena_.data()); }
+  // Only the i-th layer kernel, reading what earlier steps left in the arena.
+  void run_step(size_t i, const float* input, float* output) { steps_[i](input, output, params_.data(), arena_.data()); }
+  size_t step_count() const { return steps_.size(); }
+
+  double compile_ms() const { return compile_ms_; }
+
+ private:
+  CompiledModel() = default;
+
+  std::unique_ptr<Jit> jit_;
+  EntryPoint forward_ = nullptr;
+  std::vector<EntryPoint> steps_;
+  Tensor params_, arena_;
+  double compile_ms_ = 0;
+};
+
+}  // namespace nnc::codegen

@@ -1,0 +1,75 @@
+#include "codegen/llvm/jit.h"
+
+#include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "codegen/llvm/target.h"
+#include "nnc/abi.h"
+
+namespace nnc::codegen {
+
+namespace {
+
+float erf_f32(float x) { return std::erf(x); }
+float tanh_f32(float x) { return std::tanh(x); }
+float exp_f32(float x) { return std::exp(x); }
+float log_f32(float x) { return std::log(x); }
+float sqrt_f32(float x) { return std::sqrt(x); }
+
+// Everything generated code may call: the runtime ABI, libm's float functions that LLVM's math
+// intrinsics lower to, and the memory functions its loop idioms become.
+llvm::orc::SymbolMap allowed_symbols(llvm::orc::LLJIT& jit) {
+  llvm::orc::SymbolMap symbols;
+  auto add = [&](const char* name, auto* address) {
+    symbols[jit.mangleAndIntern(name)] = llvm::orc::ExecutorSymbolDef(
+        llvm::orc::ExecutorAddr::fromPtr(reinterpret_cast<void*>(address)), llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
+  };
+#define NNC_REGISTER(name, ret, params) add(#name, &name);
+  NNC_RUNTIME_ABI(NNC_REGISTER)
+#undef NNC_REGISTER
+  add("erff", &erf_f32);
+  add("tanhf", &tanh_f32);
+  add("expf", &exp_f32);
+  add("logf", &log_f32);
+  add("sqrtf", &sqrt_f32);
+  add("memset", &std::memset);
+  add("memcpy", &std::memcpy);
+  add("memmove", &std::memmove);
+  return symbols;
+}
+
+}  // namespace
+
+llvm::Expected<std::unique_ptr<Jit>> Jit::create() {
+  initialize_llvm();
+  auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!builder) return builder.takeError();
+  builder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(*builder).create();
+  if (!jit) return jit.takeError();
+  std::unique_ptr<Jit> result(new Jit(std::move(*jit), host_target_machine()));
+
+  llvm::TargetMachine* target = result->target_.get();
+  result->jit_->getIRTransformLayer().setTransform(
+      [target](llvm::orc::ThreadSafeModule module, const llvm::orc::MaterializationResponsibility&) -> llvm::Expected<llvm::orc::ThreadSafeModule> {
+        module.withModuleDo([target](llvm::Module& m) { optimize(m, *target); });
+        return std::move(module);
+      });
+  if (auto err = result->jit_->getMainJITDylib().define(llvm::orc::absoluteSymbols(allowed_symbols(*result->jit_))))
+    return std::move(err);
+  return result;
+}
+
+llvm::Error Jit::add(std::unique_ptr<llvm::Module> module, std::unique_ptr<llvm::LLVMContext> context) {
+  return jit_->addIRModule(llvm::orc::ThreadSafeModule(std::move(module), std::move(context)));
+}
+
+llvm::Expected<void*> Jit::lookup(const std::string& name) {
+  auto address = jit_->lookup(name);
+  if (!address) return address.takeError();
+  return address->toPtr<void*>();
+}
+
+}  // namespace nnc::codegen

@@ -1,0 +1,86 @@
+// `nnc bench MODEL`: time the compiled model, whole and layer by layer, and report GFLOP/s.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "driver/compiled_run.h"
+
+namespace nnc {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double elapsed_ms(Clock::time_point since) { return std::chrono::duration<double, std::milli>(Clock::now() - since).count(); }
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+// 2 FLOPs per multiply-add, in GFLOP/s for a time in milliseconds.
+double gflops(int64_t macs, double ms) { return ms > 0 ? 2.0 * static_cast<double>(macs) / (ms * 1e6) : 0; }
+
+}  // namespace
+
+int run_bench(const RunOptions& options) {
+  PreparedModel prepared;
+  if (auto status = prepare_model(options, prepared)) return *status;
+  const Graph& graph = prepared.model.graph;
+  Tensor input;
+  if (auto status = prepare_input(options, graph, input)) return *status;
+  Tensor output(prepared.lowered.output_shape);
+  codegen::CompiledModel& model = *prepared.compiled;
+
+  // Warm up, then pick a run count that fills about a second (within 10..options.runs).
+  auto warm = Clock::now();
+  for (int i = 0; i < 3; ++i) model.run(input.data(), output.data());
+  double estimate = elapsed_ms(warm) / 3;
+  int runs = options.runs > 0 ? options.runs : static_cast<int>(std::clamp(1000.0 / std::max(estimate, 1e-3), 10.0, 10000.0));
+
+  std::vector<double> whole;
+  for (int r = 0; r < runs; ++r) {
+    auto start = Clock::now();
+    model.run(input.data(), output.data());
+    whole.push_back(elapsed_ms(start));
+  }
+  std::vector<std::vector<double>> steps(model.step_count());
+  for (int r = 0; r < runs; ++r) {
+    for (size_t s = 0; s < model.step_count(); ++s) {
+      auto start = Clock::now();
+      model.run_step(s, input.data(), output.data());
+      steps[s].push_back(elapsed_ms(start));
+    }
+  }
+
+  int64_t macs = totals(graph).macs;
+  double median_ms = median(whole), min_ms = *std::min_element(whole.begin(), whole.end());
+  nlohmann::ordered_json layers = nlohmann::ordered_json::array();
+  size_t step = 0;
+  for (size_t i = 0; i < graph.layers.size(); ++i) {
+    if (!prepared.lowered.memory.needed[i]) continue;
+    const Layer& layer = graph.layers[i];
+    double ms = median(steps[step++]);
+    layers.push_back({{"name", layer.name}, {"op", layer.op}, {"median_ms", ms}, {"gflops", gflops(layer.macs, ms)}});
+  }
+  nlohmann::ordered_json doc = {{"model", graph.name},       {"threads", options.threads},  {"runs", runs},
+                                {"compile_ms", model.compile_ms()}, {"min_ms", min_ms}, {"median_ms", median_ms},
+                                {"gflops", gflops(macs, median_ms)}, {"layers", layers}};
+  if (options.json) {
+    std::cout << doc.dump() << "\n";
+    return kExitOk;
+  }
+  std::cout << fmt::format("model '{}': {} runs on {} thread{}, compiled in {:.1f} ms\n", graph.name, runs, options.threads,
+                           options.threads == 1 ? "" : "s", model.compile_ms());
+  std::cout << fmt::format("whole model: median {:.4f} ms, min {:.4f} ms, {:.2f} GFLOP/s\n\n", median_ms, min_ms, gflops(macs, median_ms));
+  std::cout << fmt::format("  {:<24} {:<20} {:>12} {:>9}\n", "layer", "op", "median ms", "GFLOP/s");
+  for (const auto& l : layers)
+    std::cout << fmt::format("  {:<24} {:<20} {:>12.4f} {:>9.2f}\n", l["name"].get<std::string>(), l["op"].get<std::string>(),
+                             l["median_ms"].get<double>(), l["gflops"].get<double>());
+  return kExitOk;
+}
+
+}  // namespace nnc

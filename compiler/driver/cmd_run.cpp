@@ -1,0 +1,88 @@
+// `nnc run MODEL`: check, JIT-compile, run once, print the result; --verify checks it against
+// the reference kernels.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <iostream>
+
+#include "driver/compiled_run.h"
+#include "graph/summary.h"
+#include "nnc/npy.h"
+#include "reference/execute.h"
+
+namespace nnc {
+
+namespace {
+
+// Differences beyond PyTorch-style allclose(rtol, atol), and the largest one.
+struct Comparison {
+  int64_t mismatches = 0;
+  double max_abs = 0;
+  int64_t worst = -1;
+};
+
+Comparison compare(const Tensor& got, const Tensor& want, double rtol, double atol) {
+  Comparison c;
+  for (int64_t i = 0; i < want.numel(); ++i) {
+    double a = got.data()[i], b = want.data()[i];
+    if (std::isnan(a) && std::isnan(b)) continue;
+    double diff = std::fabs(a - b);
+    if (!(diff <= atol + rtol * std::fabs(b))) ++c.mismatches;
+    if (!(diff <= c.max_abs)) {
+      c.max_abs = diff;
+      c.worst = i;
+    }
+  }
+  return c;
+}
+
+std::string first_values(const Tensor& t, int64_t count) {
+  std::string text;
+  for (int64_t i = 0; i < std::min(count, t.numel()); ++i) text += fmt::format("{}{:.6g}", i ? ", " : "", t.data()[i]);
+  if (t.numel() > count) text += ", ...";
+  return text;
+}
+
+}  // namespace
+
+int run_run(const RunOptions& options) {
+  PreparedModel prepared;
+  if (auto status = prepare_model(options, prepared)) return *status;
+  const Graph& graph = prepared.model.graph;
+  Tensor input;
+  if (auto status = prepare_input(options, graph, input)) return *status;
+
+  Tensor output(prepared.lowered.output_shape);
+  auto start = std::chrono::steady_clock::now();
+  prepared.compiled->run(input.data(), output.data());
+  double run_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+
+  std::cout << format_summary(graph, prepared.model.path) << "\n";
+  std::cout << fmt::format("output '{}' {}: {}\n", graph.layers[graph.output].name, to_string(output.shape()), first_values(output, 8));
+  std::cout << fmt::format("compiled in {:.1f} ms, ran in {:.3f} ms ({} thread{})\n", prepared.compiled->compile_ms(), run_ms,
+                           options.threads, options.threads == 1 ? "" : "s");
+
+  if (options.verify) {
+    ReferenceResult reference = run_reference(graph, prepared.params, input);
+    Comparison c = compare(output, reference.output, 1e-4, 1e-5);
+    if (c.mismatches) {
+      std::cerr << fmt::format("nnc: verify: {} of {} values differ from the reference kernels beyond rtol 1e-4, atol 1e-5 "
+                               "(largest difference {:.3g} at index {}: {} vs {})\n"
+                               "nnc: this is a bug in nnc; please report it with the model file.\n",
+                               c.mismatches, output.numel(), c.max_abs, c.worst, output.data()[c.worst], reference.output.data()[c.worst]);
+      return kExitBug;
+    }
+    std::cout << fmt::format("verify: matches the reference kernels (largest difference {:.3g})\n", c.max_abs);
+  }
+
+  if (!options.output.empty()) {
+    if (auto written = write_npy(options.output, output); !written) {
+      std::cerr << "nnc: error: " << written.error().message << "\n";
+      return kExitUsage;
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace nnc

@@ -1,0 +1,73 @@
+#include "driver/compiled_run.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "driver/report.h"
+#include "nnc/npy.h"
+#include "nnc/parallel.h"
+
+namespace nnc {
+
+namespace {
+
+// `weights:` in the model is relative to the model file; --weights is as given.
+std::string weights_path(const RunOptions& options, const LoadedModel& model) {
+  if (!options.weights.empty()) return options.weights;
+  if (model.graph.weights.empty()) return "";
+  return (std::filesystem::path(model.path).parent_path() / model.graph.weights).string();
+}
+
+}  // namespace
+
+std::optional<int> prepare_model(const RunOptions& options, PreparedModel& out) {
+  out.model = load_model(options.file);
+  print_diagnostics(std::cerr, out.model, TextStyle{use_color(options.color, STDERR_FILENO)});
+  if (out.model.unreadable()) return kExitUsage;
+  if (out.model.diags.has_errors()) return kExitModelError;
+  const Graph& graph = out.model.graph;
+
+  std::string weights = weights_path(options, out.model);
+  if (weights.empty()) {
+    out.params = init_parameters(graph, options.seed);
+  } else {
+    std::vector<std::string> warnings;
+    auto loaded = load_parameters(graph, weights, warnings);
+    for (const std::string& w : warnings) std::cerr << "nnc: warning: " << w << "\n";
+    if (!loaded) {
+      std::cerr << "nnc: error: " << loaded.error().message << "\n";
+      return std::filesystem::exists(weights) ? kExitModelError : kExitUsage;
+    }
+    out.params = std::move(*loaded);
+  }
+
+  set_num_threads(options.threads);
+  out.lowered = lower_graph(graph, LowerOptions{.threads = num_threads()});
+  out.compiled = codegen::CompiledModel::compile(out.lowered);
+  out.compiled->set_parameters(pack_parameters(out.lowered.params, out.params));
+  return std::nullopt;
+}
+
+std::optional<int> prepare_input(const RunOptions& options, const Graph& graph, Tensor& input) {
+  if (options.input.empty()) {
+    input = random_input(graph.input_shape, options.seed);
+    return std::nullopt;
+  }
+  auto read = read_npy(options.input);
+  if (!read) {
+    std::cerr << "nnc: error: " << read.error().message << "\n";
+    return kExitUsage;
+  }
+  if (read->shape() != graph.input_shape) {
+    std::cerr << fmt::format("nnc: error: {} holds shape {}, but the model's input '{}' has shape {}\n", options.input,
+                             to_string(read->shape()), graph.input_name, to_string(graph.input_shape));
+    return kExitModelError;
+  }
+  input = std::move(*read);
+  return std::nullopt;
+}
+
+}  // namespace nnc

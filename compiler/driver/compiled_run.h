@@ -1,0 +1,29 @@
+#pragma once
+// What `run` and `bench` share: a checked model, its parameters and its input, compiled.
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "codegen/llvm/compiled_model.h"
+#include "driver/commands.h"
+#include "driver/model_loader.h"
+#include "driver/parameters.h"
+#include "lower/lower.h"
+
+namespace nnc {
+
+struct PreparedModel {
+  LoadedModel model;
+  LoweredModel lowered;
+  ParameterSet params;
+  std::unique_ptr<codegen::CompiledModel> compiled;
+};
+
+// Loads, checks, lowers and compiles MODEL with its weights (or seeded parameters). Reports
+// problems on stderr; on failure returns the exit status to use.
+std::optional<int> prepare_model(const RunOptions& options, PreparedModel& out);
+
+// The input tensor `options` asks for: a .npy file of the model's input shape, or seeded noise.
+std::optional<int> prepare_input(const RunOptions& options, const Graph& graph, Tensor& input);
+
+}  // namespace nnc

@@ -1,0 +1,92 @@
+#include "driver/parameters.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "nnc/init.h"
+#include "nnc/safetensors.h"
+
+namespace nnc {
+
+Result<ParameterSet> load_parameters(const Graph& graph, const std::string& path, std::vector<std::string>& warnings) {
+  auto file = SafetensorsFile::read(path);
+  if (!file) return file.error();
+  ParameterSet params;
+  std::vector<std::string> problems;
+  for (const Layer& layer : graph.layers) {
+    for (const ParamSpec& p : layer.params) {
+      const std::string key = layer.name + "." + p.key;
+      auto entry = file->entries().find(key);
+      if (entry == file->entries().end()) {
+        problems.push_back(fmt::format("'{}' is missing (expected shape {})", key, to_string(p.shape)));
+        continue;
+      }
+      if (entry->second.shape != p.shape || entry->second.dtype != "F32") {
+        problems.push_back(fmt::format("'{}' has shape {} and dtype {}, but {} layer '{}' needs shape {} and dtype F32", key,
+                                       to_string(entry->second.shape), entry->second.dtype, layer.op, layer.name, to_string(p.shape)));
+        continue;
+      }
+      auto tensor = file->tensor(key);
+      if (!tensor) {
+        problems.push_back(tensor.error().message);
+        continue;
+      }
+      params.emplace(key, std::move(*tensor));
+    }
+  }
+  if (!problems.empty()) {
+    std::string message = fmt::format("{}: {} problem{} with the weights:", path, problems.size(), problems.size() == 1 ? "" : "s");
+    for (const std::string& p : problems) message += "\n  " + p;
+    return Error{message};
+  }
+  for (const auto& [key, entry] : file->entries())
+    if (!params.count(key)) warnings.push_back(fmt::format("{}: '{}' is not used by the model", path, key));
+  return params;
+}
+
+ParameterSet init_parameters(const Graph& graph, uint64_t seed) {
+  ParameterSet params;
+  for (const Layer& layer : graph.layers) {
+    // PyTorch draws a bias with the fan_in of its layer's weight.
+    int64_t weight_fan_in = 0;
+    for (const ParamSpec& p : layer.params)
+      if (p.key == "weight" && p.shape.size() >= 2) weight_fan_in = fan_in(p.shape);
+    for (const ParamSpec& p : layer.params) {
+      const std::string key = layer.name + "." + p.key;
+      Tensor t(p.shape);
+      if (layer.op == "batchnorm2d") {
+        fill(t, p.key == "weight" || p.key == "running_var" ? 1.0f : 0.0f);
+      } else {
+        init_uniform_fan_in(t, weight_fan_in, seed, key);
+      }
+      params.emplace(key, std::move(t));
+    }
+  }
+  return params;
+}
+
+Tensor pack_parameters(const ParamLayout& layout, const ParameterSet& params) {
+  Tensor block(Shape{std::max<int64_t>(layout.total, 1)});
+  for (const ParamSlot& slot : layout.slots) {
+    const Tensor& t = params.at(slot.key);
+    std::memcpy(block.data() + slot.offset, t.data(), static_cast<size_t>(slot.size) * sizeof(float));
+  }
+  return block;
+}
+
+std::vector<const Tensor*> layer_parameters(const Layer& layer, const ParameterSet& params) {
+  std::vector<const Tensor*> out;
+  for (const ParamSpec& p : layer.params) out.push_back(&params.at(layer.name + "." + p.key));
+  return out;
+}
+
+Tensor random_input(const Shape& shape, uint64_t seed) {
+  Tensor t(shape);
+  Pcg32 rng = stream_for(seed, "input");
+  fill_uniform(t, 1.0, rng);
+  return t;
+}
+
+}  // namespace nnc

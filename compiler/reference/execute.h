@@ -1,0 +1,20 @@
+#pragma once
+// The oracle: runs a graph layer by layer through the runtime's naive reference kernels, with
+// no lowering and no code generation involved.
+#include <map>
+#include <string>
+
+#include "graph/graph.h"
+#include "nnc/tensor.h"
+
+namespace nnc {
+
+struct ReferenceResult {
+  Tensor output;
+  std::map<std::string, Tensor> layers;  // every computed layer's output, by name
+};
+
+// `params` maps "<layer>.<key>" to each parameter of the graph.
+ReferenceResult run_reference(const Graph& graph, const std::map<std::string, Tensor>& params, const Tensor& input);
+
+}  // namespace nnc

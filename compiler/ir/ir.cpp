@@ -132,6 +132,13 @@ Expr Broadcast::make(Expr value, int lanes) {
   return Expr(std::make_shared<const Broadcast>(t, std::move(value), lanes));
 }
 
+Expr ReduceAdd::make(Expr value) {
+  require_defined(value, "ReduceAdd");
+  require(value.type().is_float() && value.type().is_vector(), "ReduceAdd", "sums the lanes of a float vector");
+  Type t = value.type().element_of();
+  return Expr(std::make_shared<const ReduceAdd>(t, std::move(value)));
+}
+
 const char* intrinsic_name(Intrinsic f) {
   switch (f) {
     case Intrinsic::Exp: return "exp";
@@ -159,7 +166,6 @@ Expr Call::make(Intrinsic function, std::vector<Expr> args) {
 Stmt LetStmt::make(std::string name, Expr value, Stmt body) {
   require_defined(value, "LetStmt");
   require(body.defined(), "LetStmt", "no body");
-  require(value.type().is_scalar(), "LetStmt", "binds scalars only");
   return Stmt(std::make_shared<const LetStmt>(std::move(name), std::move(value), std::move(body)));
 }
 

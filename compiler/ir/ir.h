@@ -14,7 +14,7 @@ namespace nnc::ir {
 enum class NodeKind : uint8_t {
   // Expressions.
   IntImm, FloatImm, Var, Add, Sub, Mul, Div, Mod, Min, Max, EQ, NE, LT, LE, GT, GE, And, Or, Not,
-  Select, Cast, Load, Ramp, Broadcast, Call,
+  Select, Cast, Load, Ramp, Broadcast, ReduceAdd, Call,
   // Statements.
   LetStmt, For, Store, Block, IfThenElse, Allocate,
 };
@@ -181,6 +181,14 @@ struct Broadcast : ExprNode {
   int lanes;
   static Expr make(Expr value, int lanes);
   Broadcast(Type t, Expr v, int n) : ExprNode(kKind, t), value(std::move(v)), lanes(n) {}
+};
+
+// The sum of a vector's lanes, in an unspecified order.
+struct ReduceAdd : ExprNode {
+  static constexpr NodeKind kKind = NodeKind::ReduceAdd;
+  Expr value;
+  static Expr make(Expr value);
+  ReduceAdd(Type t, Expr v) : ExprNode(kKind, t), value(std::move(v)) {}
 };
 
 // The fixed set of math functions generated code may use.

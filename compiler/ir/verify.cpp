@@ -51,7 +51,7 @@ class Verifier : public IRVisitor {
 
   void visit(const LetStmt* op) override {
     visit(op->value);
-    bind(op->name, op->value.type().is_int() ? range_of(op->value) : std::nullopt);
+    bind(op->name, op->value.type() == Type::i64() ? range_of(op->value) : std::nullopt);
     visit(op->body);
     unbind(op->name);
   }
@@ -153,6 +153,14 @@ class Verifier : public IRVisitor {
       if (auto r = both(op->a, op->b)) return Interval{std::min(r->first.lo, r->second.lo), std::min(r->first.hi, r->second.hi)};
     } else if (const Max* op = e.as<Max>()) {
       if (auto r = both(op->a, op->b)) return Interval{std::max(r->first.lo, r->second.lo), std::max(r->first.hi, r->second.hi)};
+    } else if (const Ramp* op = e.as<Ramp>()) {
+      if (auto r = both(op->base, op->stride)) {
+        auto span = checked::mul(r->second.lo, op->lanes - 1), span_hi = checked::mul(r->second.hi, op->lanes - 1);
+        if (!span || !span_hi) return std::nullopt;
+        return make_range(checked::add(r->first.lo, std::min<int64_t>(0, *span)), checked::add(r->first.hi, std::max<int64_t>(0, *span_hi)));
+      }
+    } else if (const Broadcast* op = e.as<Broadcast>()) {
+      return range_of(op->value);
     } else if (const Select* op = e.as<Select>()) {
       if (auto r = both(op->true_value, op->false_value)) return Interval{std::min(r->first.lo, r->second.lo), std::max(r->first.hi, r->second.hi)};
     }

@@ -45,6 +45,7 @@ void IRVisitor::visit(const Ramp* op) {
   visit(op->stride);
 }
 void IRVisitor::visit(const Broadcast* op) { visit(op->value); }
+void IRVisitor::visit(const ReduceAdd* op) { visit(op->value); }
 void IRVisitor::visit(const Call* op) {
   for (const Expr& a : op->args) visit(a);
 }
@@ -126,6 +127,10 @@ Expr IRMutator::visit(const Ramp* op, const Expr& self) {
 Expr IRMutator::visit(const Broadcast* op, const Expr& self) {
   Expr v = mutate(op->value);
   return v.same_as(op->value) ? self : Broadcast::make(v, op->lanes);
+}
+Expr IRMutator::visit(const ReduceAdd* op, const Expr& self) {
+  Expr v = mutate(op->value);
+  return v.same_as(op->value) ? self : ReduceAdd::make(v);
 }
 Expr IRMutator::visit(const Call* op, const Expr& self) {
   std::vector<Expr> args;

@@ -9,7 +9,7 @@ namespace nnc::ir {
 #define NNC_IR_BINARY_NODES(X) \
   X(Add) X(Sub) X(Mul) X(Div) X(Mod) X(Min) X(Max) X(EQ) X(NE) X(LT) X(LE) X(GT) X(GE) X(And) X(Or)
 #define NNC_IR_EXPR_NODES(X) \
-  X(IntImm) X(FloatImm) X(Var) NNC_IR_BINARY_NODES(X) X(Not) X(Select) X(Cast) X(Load) X(Ramp) X(Broadcast) X(Call)
+  X(IntImm) X(FloatImm) X(Var) NNC_IR_BINARY_NODES(X) X(Not) X(Select) X(Cast) X(Load) X(Ramp) X(Broadcast) X(ReduceAdd) X(Call)
 #define NNC_IR_STMT_NODES(X) X(LetStmt) X(For) X(Store) X(Block) X(IfThenElse) X(Allocate)
 
 class IRVisitor {

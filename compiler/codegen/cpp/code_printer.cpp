@@ -110,6 +110,7 @@ std::string CodePrinter::visit(const Ramp* op) {
   return fmt::format("ramp<{}>({}, {})", op->lanes, print(op->base), print(op->stride));
 }
 std::string CodePrinter::visit(const Broadcast* op) { return fmt::format("broadcast<{}>({})", op->lanes, print(op->value)); }
+std::string CodePrinter::visit(const ReduceAdd* op) { return fmt::format("reduce_add({})", print(op->value)); }
 std::string CodePrinter::visit(const Call* op) {
   std::string args;
   for (size_t i = 0; i < op->args.size(); ++i) args += (i ? ", " : "") + print(op->args[i]);

@@ -113,6 +113,16 @@ class CodeGenLLVM : public ExprFunctor<llvm::Value*>, public StmtFunctor<void> {
     return v;
   }
   llvm::Value* visit(const Broadcast* op) override { return builder_.CreateVectorSplat(op->lanes, codegen(op->value)); }
+  llvm::Value* visit(const ReduceAdd* op) override {
+    llvm::Value* v = codegen(op->value);
+    llvm::FastMathFlags saved = builder_.getFastMathFlags();
+    llvm::FastMathFlags flags = saved;
+    flags.setAllowReassoc(true);  // the lanes may be summed as a tree
+    builder_.setFastMathFlags(flags);
+    llvm::Value* sum = builder_.CreateFAddReduce(llvm::ConstantFP::get(builder_.getFloatTy(), -0.0), v);
+    builder_.setFastMathFlags(saved);
+    return sum;
+  }
   llvm::Value* visit(const Call* op) override {
     std::vector<llvm::Value*> args;
     for (const Expr& a : op->args) args.push_back(codegen(a));
@@ -372,6 +382,9 @@ class CodeGenLLVM : public ExprFunctor<llvm::Value*>, public StmtFunctor<void> {
 
   llvm::Function* compile_kernel(const Function& kernel) {
     llvm::Function* f = declare(kernel.name, kernel.args, llvm::Function::InternalLinkage);
+    // A kernel is called from the entry point and from its step function: inlining would only
+    // compile it twice.
+    f->addFnAttr(llvm::Attribute::NoInline);
     llvm::MDBuilder md(context_);
     llvm::MDNode* domain = md.createAnonymousAliasScopeDomain(kernel.name);
     buffers_.clear();

@@ -1,5 +1,6 @@
 // `nnc bench MODEL`: time the compiled model, whole and layer by layer, and report GFLOP/s.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <chrono>
@@ -58,13 +59,19 @@ int run_bench(const RunOptions& options) {
 
   int64_t macs = totals(graph).macs;
   double median_ms = median(whole), min_ms = *std::min_element(whole.begin(), whole.end());
+  // One entry per kernel: a layer, with the layers fused into it named in "fused".
   nlohmann::ordered_json layers = nlohmann::ordered_json::array();
-  size_t step = 0;
-  for (size_t i = 0; i < graph.layers.size(); ++i) {
-    if (!prepared.lowered.memory.needed[i]) continue;
-    const Layer& layer = graph.layers[i];
-    double ms = median(steps[step++]);
-    layers.push_back({{"name", layer.name}, {"op", layer.op}, {"median_ms", ms}, {"gflops", gflops(layer.macs, ms)}});
+  for (size_t s = 0; s < prepared.lowered.steps.size(); ++s) {
+    const Step& step = prepared.lowered.steps[s];
+    const Layer& layer = graph.layers[step.producer];
+    double ms = median(steps[s]);
+    int64_t step_macs = 0;
+    nlohmann::ordered_json fused = nlohmann::ordered_json::array();
+    for (int l : step.layers()) step_macs += graph.layers[l].macs;
+    for (int l : step.epilogues) fused.push_back(graph.layers[l].name);
+    nlohmann::ordered_json entry = {{"name", layer.name}, {"op", layer.op}, {"median_ms", ms}, {"gflops", gflops(step_macs, ms)}};
+    if (!fused.empty()) entry["fused"] = fused;
+    layers.push_back(entry);
   }
   nlohmann::ordered_json doc = {{"model", graph.name},       {"threads", options.threads},  {"runs", runs},
                                 {"compile_ms", model.compile_ms()}, {"min_ms", min_ms}, {"median_ms", median_ms},
@@ -77,9 +84,12 @@ int run_bench(const RunOptions& options) {
                            options.threads == 1 ? "" : "s", model.compile_ms());
   std::cout << fmt::format("whole model: median {:.4f} ms, min {:.4f} ms, {:.2f} GFLOP/s\n\n", median_ms, min_ms, gflops(macs, median_ms));
   std::cout << fmt::format("  {:<24} {:<20} {:>12} {:>9}\n", "layer", "op", "median ms", "GFLOP/s");
-  for (const auto& l : layers)
-    std::cout << fmt::format("  {:<24} {:<20} {:>12.4f} {:>9.2f}\n", l["name"].get<std::string>(), l["op"].get<std::string>(),
-                             l["median_ms"].get<double>(), l["gflops"].get<double>());
+  for (const auto& l : layers) {
+    std::string fused;
+    if (l.contains("fused")) fused = " + " + fmt::format("{}", fmt::join(l["fused"].get<std::vector<std::string>>(), " + "));
+    std::cout << fmt::format("  {:<24} {:<20} {:>12.4f} {:>9.2f}{}\n", l["name"].get<std::string>(), l["op"].get<std::string>(),
+                             l["median_ms"].get<double>(), l["gflops"].get<double>(), fused);
+  }
   return kExitOk;
 }
 

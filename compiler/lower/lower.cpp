@@ -34,16 +34,19 @@ LoweredModel lower_graph(const Graph& graph, const LowerOptions& options) {
   lowered.input_shape = graph.input_shape;
   lowered.output_shape = *graph.layers[graph.output].shape;
   lowered.params = layout_params(graph);
+  lowered.steps = schedule_graph(graph);
 
-  std::vector<int64_t> scratch(graph.layers.size(), 0);
-  for (size_t i = 0; i < graph.layers.size(); ++i) {
-    const Layer& layer = graph.layers[i];
-    if (!layer.def->scratch) continue;
-    std::vector<Shape> inputs;
-    for (const InputRef& ref : layer.inputs) inputs.push_back(*graph.shape_of(ref));
-    scratch[i] = layer.def->scratch(layer, inputs);
+  auto shapes_of_inputs = [&](const Layer& layer) {
+    std::vector<Shape> shapes;
+    for (const InputRef& ref : layer.inputs) shapes.push_back(*graph.shape_of(ref));
+    return shapes;
+  };
+  std::vector<int64_t> scratch;
+  for (const Step& step : lowered.steps) {
+    const Layer& producer = graph.layers[step.producer];
+    scratch.push_back(producer.def->scratch ? producer.def->scratch(producer, shapes_of_inputs(producer)) : 0);
   }
-  lowered.memory = plan_memory(graph, scratch);
+  lowered.memory = plan_memory(graph, lowered.steps, scratch);
 
   Module& module = lowered.module;
   module.name = graph.name;
@@ -54,49 +57,64 @@ LoweredModel lower_graph(const Graph& graph, const LowerOptions& options) {
   Buffer arena = argument_buffer("arena", std::max<int64_t>(lowered.memory.arena, 1), false, 64);
   module.entry_args = {input, output, params, arena};
 
-  std::vector<Buffer> outputs(graph.layers.size());
-  for (size_t i = 0; i < graph.layers.size(); ++i) {
-    if (!lowered.memory.needed[i]) continue;
-    const Layer& layer = graph.layers[i];
-    const TensorSlot& slot = lowered.memory.outputs[i];
-    const std::string id = identifier(layer.name);
-    outputs[i] = slot.home == TensorHome::ModelOutput ? output : slice_buffer("t_" + id, arena, slot.offset, slot.size);
+  std::vector<Buffer> tensors(graph.layers.size());  // where each materialised layer output lives
+  auto tensor_of = [&](const InputRef& ref) { return ref.layer == InputRef::kModelInput ? input : tensors[ref.layer]; };
+  for (size_t s = 0; s < lowered.steps.size(); ++s) {
+    const Step& step = lowered.steps[s];
+    const Layer& layer = graph.layers[step.producer];
+    const int result = step.output();
+    const TensorSlot& slot = lowered.memory.outputs[result];
+    tensors[result] = slot.home == TensorHome::ModelOutput ? output : slice_buffer("t_" + identifier(graph.layers[result].name), arena, slot.offset, slot.size);
 
     KernelCall call{module.functions.size(), {}};
     std::vector<Buffer> args;
-    std::vector<TensorRef> inputs;
-    for (size_t k = 0; k < layer.inputs.size(); ++k) {
-      const InputRef& ref = layer.inputs[k];
-      Buffer actual = ref.layer == InputRef::kModelInput ? input : outputs[ref.layer];
-      Buffer param = parameter_for(layer.inputs.size() == 1 ? "x" : "x" + std::to_string(k), actual, true);
-      inputs.push_back({param, *graph.shape_of(ref)});
+    // The kernel's parameter standing for `actual`, added to both sides of the call.
+    auto pass = [&](const std::string& name, const Buffer& actual, bool read_only) {
+      Buffer param = parameter_for(name, actual, read_only);
       args.push_back(param);
       call.args.push_back(actual);
-    }
-    Buffer y = parameter_for("y", outputs[i], false);
-    args.push_back(y);
-    call.args.push_back(outputs[i]);
-    std::vector<std::pair<std::string, Buffer>> layer_params;
-    for (const ParamSpec& p : layer.params) {
-      const ParamSlot* s = lowered.params.find(layer.name + "." + p.key);
-      Buffer actual = slice_buffer("p_" + id + "_" + p.key, params, s->offset, s->size);
-      Buffer param = parameter_for(p.key, actual, true);
-      layer_params.emplace_back(p.key, param);
-      args.push_back(param);
-      call.args.push_back(actual);
-    }
-    Buffer scratch_arg;
-    if (lowered.memory.scratch[i].size > 0) {
-      Buffer actual = slice_buffer("s_" + id, arena, lowered.memory.scratch[i].offset, lowered.memory.scratch[i].size);
-      scratch_arg = parameter_for("scratch", actual, false);
-      args.push_back(scratch_arg);
-      call.args.push_back(actual);
-    }
+      return param;
+    };
+    auto pass_params = [&](const Layer& l, const std::string& prefix) {
+      std::vector<std::pair<std::string, Buffer>> out;
+      for (const ParamSpec& p : l.params) {
+        const ParamSlot* slot_of = lowered.params.find(l.name + "." + p.key);
+        Buffer actual = slice_buffer("p_" + identifier(l.name) + "_" + p.key, params, slot_of->offset, slot_of->size);
+        out.emplace_back(p.key, pass(prefix + p.key, actual, true));
+      }
+      return out;
+    };
 
-    LowerContext ctx(layer, std::move(inputs), {y, *layer.shape}, std::move(layer_params), scratch_arg,
-                     options.threads);
-    Function kernel{fmt::format("{}_{}", layer.op, id), std::move(args), simplify(layer.def->lower(ctx)),
-                    fmt::format("layer '{}' ({}, line {}): output {}", layer.name, layer.op, layer.loc.line, to_string(*layer.shape))};
+    std::vector<TensorRef> inputs;
+    for (size_t k = 0; k < layer.inputs.size(); ++k)
+      inputs.push_back({pass(layer.inputs.size() == 1 ? "x" : "x" + std::to_string(k), tensor_of(layer.inputs[k]), true),
+                        *graph.shape_of(layer.inputs[k])});
+    Buffer y = pass("y", tensors[result], false);
+    auto layer_params = pass_params(layer, "");
+    Buffer scratch_arg;
+    if (lowered.memory.scratch[s].size > 0)
+      scratch_arg = pass("scratch", slice_buffer("s_" + identifier(layer.name), arena, lowered.memory.scratch[s].offset,
+                                                 lowered.memory.scratch[s].size), false);
+
+    std::vector<FusedLayer> fused;
+    std::string description = fmt::format("layer '{}' ({}, line {})", layer.name, layer.op, layer.loc.line);
+    for (size_t e = 0; e < step.epilogues.size(); ++e) {
+      const Layer& f = graph.layers[step.epilogues[e]];
+      const std::string id = identifier(f.name);
+      const std::string prefix = (std::isdigit(static_cast<unsigned char>(id[0])) ? "l" : "") + id + "_";
+      FusedLayer entry{&f, step.chain_input[e], {}, {}};
+      for (size_t k = 0; k < f.inputs.size(); ++k) {
+        Buffer b = k == entry.chain_input ? Buffer() : pass(prefix + "x" + std::to_string(k), tensor_of(f.inputs[k]), true);
+        entry.inputs.push_back({b, *graph.shape_of(f.inputs[k])});
+      }
+      entry.params = pass_params(f, prefix);
+      fused.push_back(std::move(entry));
+      description += fmt::format(" + '{}' ({}, line {})", f.name, f.op, f.loc.line);
+    }
+    description += ": output " + to_string(*graph.layers[result].shape);
+
+    LowerContext ctx(layer, std::move(inputs), {y, *layer.shape}, std::move(layer_params), scratch_arg, std::move(fused), options.threads);
+    Function kernel{fmt::format("{}_{}", layer.op, identifier(layer.name)), std::move(args), simplify(layer.def->lower(ctx)), description};
     verify(kernel);
     module.functions.push_back(std::move(kernel));
     module.entry.push_back(std::move(call));

@@ -4,6 +4,7 @@
 #include "graph/graph.h"
 #include "ir/ir.h"
 #include "lower/memory_plan.h"
+#include "lower/schedule.h"
 
 namespace nnc {
 
@@ -12,7 +13,8 @@ struct LowerOptions {
 };
 
 struct LoweredModel {
-  ir::Module module;
+  ir::Module module;  // one kernel per step, in order
+  std::vector<Step> steps;
   ParamLayout params;
   MemoryPlan memory;
   Shape input_shape, output_shape;

@@ -2,19 +2,52 @@
 
 #include <fmt/format.h>
 
+#include "ops/op.h"
+
 namespace nnc {
 
 using namespace ir;
 
 LowerContext::LowerContext(const Layer& layer, std::vector<TensorRef> inputs, TensorRef output,
-                           std::vector<std::pair<std::string, Buffer>> params, Buffer scratch, int threads)
+                           std::vector<std::pair<std::string, Buffer>> params, Buffer scratch, std::vector<FusedLayer> epilogues,
+                           int threads)
     : layer_(layer), inputs_(std::move(inputs)), output_(std::move(output)), params_(std::move(params)),
-      scratch_(std::move(scratch)), threads_(threads) {
+      scratch_(std::move(scratch)), epilogues_(std::move(epilogues)), threads_(threads) {
   // Buffer names are taken: a loop variable must not shadow one in emitted C++.
   for (const TensorRef& t : inputs_) used_names_.insert(t.buffer->name);
   used_names_.insert(output_.buffer->name);
   for (const auto& p : params_) used_names_.insert(p.second->name);
   if (scratch_) used_names_.insert(scratch_->name);
+  for (const FusedLayer& f : epilogues_) {
+    for (const TensorRef& t : f.inputs)
+      if (t.buffer) used_names_.insert(t.buffer->name);
+    for (const auto& p : f.params) used_names_.insert(p.second->name);
+  }
+}
+
+Stmt LowerContext::store_output(const Expr& index, const Expr& value, const Expr& channel) {
+  Expr v = value, c = channel;
+  for (const FusedLayer& f : epilogues_) {
+    const Shape& in_shape = f.inputs[f.chain_input].shape;
+    v = f.layer->def->epilogue(EpilogueContext{f, v, index, c});
+    if (*f.layer->shape != in_shape) c = Expr();  // a reshape: the producer's channel no longer applies
+  }
+  return Store::make(output_.buffer, v, index);
+}
+
+const Buffer& EpilogueContext::param(const std::string& key) const {
+  for (const auto& [k, b] : fused.params)
+    if (k == key) return b;
+  ir_bug(fmt::format("fused layer '{}' has no parameter '{}'", fused.layer->name, key));
+}
+
+Expr EpilogueContext::channel_of_input() const {
+  if (channel.defined()) return channel;
+  const Shape& s = fused.inputs[fused.chain_input].shape;
+  if (index.type().is_vector()) ir_bug("a vector epilogue needs its producer's channel");
+  int64_t inner = 1;
+  for (size_t d = 2; d < s.size(); ++d) inner *= s[d];
+  return index / Expr(inner) % Expr(s[1]);
 }
 
 const Buffer& LowerContext::param(const std::string& key) const {
@@ -82,7 +115,7 @@ Stmt map_elements(LowerContext& ctx, const std::function<Expr(const Expr&)>& f) 
   const TensorRef& out = ctx.output();
   int64_t count = *element_count(out.shape);
   ForKind kind = ctx.worth_parallel(count * 8) ? ForKind::Parallel : ForKind::Serial;
-  return loop(ctx, "i", 0, count, [&](const Expr& i) { return Store::make(out.buffer, f(Load::make(in.buffer, i)), i); }, kind);
+  return loop(ctx, "i", 0, count, [&](const Expr& i) { return ctx.store_output(i, f(Load::make(in.buffer, i))); }, kind);
 }
 
 AxisView view_around(const Shape& shape, int64_t dim) {

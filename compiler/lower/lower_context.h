@@ -16,16 +16,44 @@ struct TensorRef {
   Shape shape;
 };
 
+// A layer fused into its producer's store, with the buffers it reads besides its chained input.
+struct FusedLayer {
+  const Layer* layer = nullptr;
+  size_t chain_input = 0;
+  std::vector<TensorRef> inputs;  // every input; the chained one has no buffer
+  std::vector<std::pair<std::string, ir::Buffer>> params;
+};
+
+// What an epilogue sees: the value about to be stored (scalar or vector) and where.
+struct EpilogueContext {
+  const FusedLayer& fused;
+  ir::Expr value;
+  ir::Expr index;    // flat index of the value(s) in the output; every tensor of this shape shares it
+  ir::Expr channel;  // the dim-1 index when the producer knows it (undefined otherwise)
+
+  const Layer& layer() const { return *fused.layer; }
+  const Attrs& attrs() const { return fused.layer->attrs; }
+  const ir::Buffer& param(const std::string& key) const;
+  // The dim-1 index of `index` in the layer's input shape, computed when the producer did not say.
+  ir::Expr channel_of_input() const;
+};
+
 class LowerContext {
  public:
   LowerContext(const Layer& layer, std::vector<TensorRef> inputs, TensorRef output,
-               std::vector<std::pair<std::string, ir::Buffer>> params, ir::Buffer scratch, int threads);
+               std::vector<std::pair<std::string, ir::Buffer>> params, ir::Buffer scratch, std::vector<FusedLayer> epilogues,
+               int threads);
 
   const Layer& layer() const { return layer_; }
   const Attrs& attrs() const { return layer_.attrs; }
   size_t input_count() const { return inputs_.size(); }
   const TensorRef& input(size_t i = 0) const { return inputs_[i]; }
+  // The buffer the step's result goes to, with this layer's own output shape (a fused flatten
+  // changes the shape, not the flat order).
   const TensorRef& output() const { return output_; }
+  // Stores `value` at flat `index` of the output after applying the fused layers; `channel` is
+  // the dim-1 index where the caller has it.
+  ir::Stmt store_output(const ir::Expr& index, const ir::Expr& value, const ir::Expr& channel = ir::Expr());
   const ir::Buffer& param(const std::string& key) const;
   bool has_param(const std::string& key) const;
   const ir::Buffer& scratch() const { return scratch_; }
@@ -43,6 +71,7 @@ class LowerContext {
   TensorRef output_;
   std::vector<std::pair<std::string, ir::Buffer>> params_;
   ir::Buffer scratch_;
+  std::vector<FusedLayer> epilogues_;
   int threads_;
   std::set<std::string> used_names_;
 };
@@ -58,8 +87,19 @@ ir::Stmt loop_nest(LowerContext& ctx, const Shape& shape, const std::function<ir
 ir::Stmt loop(LowerContext& ctx, const std::string& base, ir::Expr min, ir::Expr extent,
               const std::function<ir::Stmt(const ir::Expr&)>& body, ir::ForKind kind = ir::ForKind::Serial);
 
-// An elementwise map of one input: out[i] = f(in[i]) over the flat tensor.
+// An elementwise map of one input: out[i] = f(in[i]) over the flat tensor, through store_output.
 ir::Stmt map_elements(LowerContext& ctx, const std::function<ir::Expr(const ir::Expr&)>& f);
+
+// An elementwise op written once as f(attrs, x) serves both as a kernel and as an epilogue.
+using ElementFunction = ir::Expr (*)(const Attrs&, const ir::Expr&);
+template <ElementFunction F>
+ir::Stmt lower_elementwise(LowerContext& ctx) {
+  return map_elements(ctx, [&](const ir::Expr& x) { return F(ctx.attrs(), x); });
+}
+template <ElementFunction F>
+ir::Expr elementwise_epilogue(const EpilogueContext& e) {
+  return F(e.attrs(), e.value);
+}
 
 // [outer, axis, inner] view of a shape around `dim`, for softmax and concat.
 struct AxisView {

@@ -50,44 +50,35 @@ ParamLayout layout_params(const Graph& graph) {
   return layout;
 }
 
-MemoryPlan plan_memory(const Graph& graph, const std::vector<int64_t>& scratch) {
-  const int count = static_cast<int>(graph.layers.size());
+MemoryPlan plan_memory(const Graph& graph, const std::vector<Step>& steps, const std::vector<int64_t>& scratch) {
   MemoryPlan plan;
-  plan.outputs.resize(count);
-  plan.scratch.resize(count);
-  plan.needed.assign(count, false);
+  plan.outputs.resize(graph.layers.size());
+  plan.scratch.resize(steps.size());
 
-  // What the output depends on, and when each tensor is read for the last time.
-  std::vector<int> last_use(count, -1);
-  plan.needed[graph.output] = true;
-  for (int i = graph.output; i >= 0; --i) {
-    if (!plan.needed[i]) continue;
-    for (const InputRef& ref : graph.layers[i].inputs) {
-      if (ref.layer < 0) continue;
-      plan.needed[ref.layer] = true;
-      last_use[ref.layer] = std::max(last_use[ref.layer], i);
-    }
-  }
+  // The last step that reads each layer's output.
+  std::vector<size_t> last_read(graph.layers.size(), 0);
+  for (size_t s = 0; s < steps.size(); ++s)
+    for (int l : steps[s].reads(graph))
+      if (l >= 0) last_read[l] = std::max(last_read[l], s);
 
   ArenaAllocator arena;
-  std::vector<std::vector<int>> dying(count);  // layers whose output is last read by layer i
-  for (int i = 0; i < count; ++i) {
-    if (!plan.needed[i]) continue;
-    const int64_t size = *element_count(*graph.layers[i].shape);
-    TensorSlot& out = plan.outputs[i];
-    out.size = size;
-    if (i == graph.output) {
+  std::vector<std::vector<int>> dying(steps.size());  // layers whose output step s reads for the last time
+  for (size_t s = 0; s < steps.size(); ++s) {
+    const int l = steps[s].output();
+    TensorSlot& out = plan.outputs[l];
+    out.size = *element_count(*graph.layers[l].shape);
+    if (l == graph.output) {
       out.home = TensorHome::ModelOutput;
     } else {
       out.home = TensorHome::Arena;
-      out.offset = arena.allocate(size);
-      dying[std::max(last_use[i], i)].push_back(i);
+      out.offset = arena.allocate(out.size);
+      dying[std::max(last_read[l], s)].push_back(l);
     }
-    if (scratch[i] > 0) {
-      plan.scratch[i] = {TensorHome::Arena, arena.allocate(scratch[i]), scratch[i]};
-      arena.release(plan.scratch[i].offset);
+    if (scratch[s] > 0) {
+      plan.scratch[s] = {TensorHome::Arena, arena.allocate(scratch[s]), scratch[s]};
+      arena.release(plan.scratch[s].offset);
     }
-    for (int dead : dying[i]) arena.release(plan.outputs[dead].offset);
+    for (int dead : dying[s]) arena.release(plan.outputs[dead].offset);
   }
   plan.arena = arena.high_water();
   return plan;

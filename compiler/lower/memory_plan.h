@@ -1,12 +1,13 @@
 #pragma once
-// Compile-time memory planning: every intermediate tensor gets an offset in one arena, reused
-// once the tensor is dead (liveness over the layer order); parameters get offsets in one
-// read-only block. Both sizes are known before anything runs.
+// Compile-time memory planning: every tensor a step writes gets an offset in one arena, reused
+// once no later step reads it; parameters get offsets in one read-only block. Both sizes are
+// known before anything runs.
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "graph/graph.h"
+#include "lower/schedule.h"
 
 namespace nnc {
 
@@ -27,23 +28,22 @@ struct ParamLayout {
   const ParamSlot* find(const std::string& key) const;
 };
 
-enum class TensorHome : uint8_t { ModelInput, ModelOutput, Arena, Unused };
+enum class TensorHome : uint8_t { ModelOutput, Arena, Fused };
 
 struct TensorSlot {
-  TensorHome home = TensorHome::Unused;
-  int64_t offset = 0;  // in the arena
+  TensorHome home = TensorHome::Fused;  // Fused: never stored, it lives in registers inside a step
+  int64_t offset = 0;                   // in the arena
   int64_t size = 0;
 };
 
 struct MemoryPlan {
-  std::vector<TensorSlot> outputs;   // per layer: where its output lives
-  std::vector<TensorSlot> scratch;   // per layer: temporary space while it runs (size 0: none)
-  std::vector<bool> needed;          // per layer: contributes to the model output
-  int64_t arena = 0;                 // floats
+  std::vector<TensorSlot> outputs;  // per layer
+  std::vector<TensorSlot> scratch;  // per step: temporary space while it runs (size 0: none)
+  int64_t arena = 0;                // floats
 };
 
 ParamLayout layout_params(const Graph& graph);
-// `scratch[i]` is how many floats layer i needs while it runs.
-MemoryPlan plan_memory(const Graph& graph, const std::vector<int64_t>& scratch);
+// `scratch[s]` is how many floats step s needs while it runs.
+MemoryPlan plan_memory(const Graph& graph, const std::vector<Step>& steps, const std::vector<int64_t>& scratch);
 
 }  // namespace nnc

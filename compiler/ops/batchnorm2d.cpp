@@ -1,6 +1,8 @@
 // batchnorm2d: torch.nn.BatchNorm2d in inference mode (running statistics).
 #include <fmt/format.h>
 
+#include <functional>
+
 #include "lower/lower_context.h"
 #include "nnc/reference.h"
 #include "ops/op.h"
@@ -24,28 +26,34 @@ bool infer_batchnorm2d(InferContext& ctx) {
 }
 
 // PyTorch's inference form: y = x * alpha + beta with alpha = weight / sqrt(var + eps) and
-// beta = bias - mean * alpha, computed once per channel.
+// beta = bias - mean * alpha, per channel c.
+ir::Expr normalise(const Attrs& a, const ir::Expr& x, const ir::Expr& c, const std::function<ir::Buffer(const std::string&)>& param) {
+  using ir::Expr;
+  Expr eps = ir::f32(static_cast<float>(a.number("eps")));
+  Expr alpha = ir::Load::make(param("weight"), c) / ir::call(ir::Intrinsic::Sqrt, ir::Load::make(param("running_var"), c) + eps);
+  Expr beta = ir::Load::make(param("bias"), c) - ir::Load::make(param("running_mean"), c) * alpha;
+  return x * alpha + beta;
+}
+
 ir::Stmt lower_batchnorm2d(LowerContext& ctx) {
   using ir::Expr;
   const TensorRef& in = ctx.input();
-  const TensorRef& out = ctx.output();
-  const Shape& s = out.shape;
-  Expr eps = ir::f32(static_cast<float>(ctx.attrs().number("eps")));
+  const Shape& s = ctx.output().shape;
+  auto param = [&](const std::string& key) { return ctx.param(key); };
   return loop(ctx, "n", 0, s[0], [&](const Expr& n) {
     return loop(ctx, "c", 0, s[1], [&](const Expr& c) {
-      std::string alpha = ctx.fresh_name("alpha"), beta = ctx.fresh_name("beta");
-      Expr va = ir::Var::make(ir::Type::f32(), alpha), vb = ir::Var::make(ir::Type::f32(), beta);
-      ir::Stmt body = loop(ctx, "h", 0, s[2], [&](const Expr& h) {
+      return loop(ctx, "h", 0, s[2], [&](const Expr& h) {
         return loop(ctx, "w", 0, s[3], [&](const Expr& w) {
           Expr at = flat_index(s, {n, c, h, w});
-          return ir::Store::make(out.buffer, ir::Load::make(in.buffer, at) * va + vb, at);
+          return ctx.store_output(at, normalise(ctx.attrs(), ir::Load::make(in.buffer, at), c, param), c);
         });
       });
-      Expr a = ir::Load::make(ctx.param("weight"), c) / ir::call(ir::Intrinsic::Sqrt, ir::Load::make(ctx.param("running_var"), c) + eps);
-      Expr b = ir::Load::make(ctx.param("bias"), c) - ir::Load::make(ctx.param("running_mean"), c) * va;
-      return ir::LetStmt::make(alpha, a, ir::LetStmt::make(beta, b, body));
     });
   });
+}
+
+ir::Expr batchnorm_epilogue(const EpilogueContext& e) {
+  return normalise(e.attrs(), e.value, e.channel_of_input(), [&](const std::string& key) { return e.param(key); });
 }
 
 Tensor reference_batchnorm2d(const ReferenceContext& ctx) {
@@ -61,6 +69,8 @@ extern const OpDef batchnorm2d_op{
     .attrs = {optional_int("num_features", 1), float_attr("eps", 1e-5)},
     .infer = infer_batchnorm2d,
     .lower = lower_batchnorm2d,
+    .accepts_epilogue = true,
+    .epilogue = batchnorm_epilogue,
     .reference = reference_batchnorm2d,
 };
 

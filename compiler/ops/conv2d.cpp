@@ -229,8 +229,9 @@ ir::Stmt lower_conv2d(LowerContext& ctx) {
               acc[j].push_back(ir::local_buffer(ctx.fresh_name("acc"), tile.lanes));
               Expr start = bias ? ir::Load::make(ctx.param("bias"), oc) : ir::f32(0);
               init.push_back(store_lanes(acc[j][v], splat(start, tile.lanes), Expr(0), tile.lanes));
-              store.push_back(store_lanes(out.buffer, load_lanes(acc[j][v], Expr(0), 1, tile.lanes),
-                                          flat_index(out.shape, {n, oc, oh, ow0 + Expr(v * tile.lanes)}), tile.lanes));
+              Expr at = flat_index(out.shape, {n, oc, oh, ow0 + Expr(v * tile.lanes)});
+              store.push_back(ctx.store_output(tile.lanes == 1 ? at : ir::Ramp::make(at, Expr(1), static_cast<int>(tile.lanes)),
+                                               load_lanes(acc[j][v], Expr(0), 1, tile.lanes), oc));
             }
           }
           ir::Stmt reduction = loop(ctx, "ic", 0, ic_per_group, [&](const Expr& ic) {
@@ -299,6 +300,7 @@ extern const OpDef conv2d_op{
               choice_attr("padding_mode", {"zeros", "reflect", "replicate", "circular"}, "zeros")},
     .infer = infer_conv2d,
     .lower = lower_conv2d,
+    .accepts_epilogue = true,
     .scratch = conv2d_scratch,
     .reference = reference_conv2d,
 };

@@ -30,36 +30,23 @@ using ir::f32;
 Expr sigmoid_of(const Expr& x) { return f32(1) / (f32(1) + ir::call(ir::Intrinsic::Exp, f32(0) - x)); }
 
 // Written so that NaN passes through, as in PyTorch.
-ir::Stmt lower_relu(LowerContext& ctx) {
-  return map_elements(ctx, [](const Expr& x) { return ir::select(x < f32(0), f32(0), x); });
+Expr relu(const Attrs&, const Expr& x) { return ir::select(x < f32(0), f32(0), x); }
+Expr sigmoid(const Attrs&, const Expr& x) { return sigmoid_of(x); }
+Expr tanh(const Attrs&, const Expr& x) { return ir::call(ir::Intrinsic::Tanh, x); }
+Expr silu(const Attrs&, const Expr& x) { return x * sigmoid_of(x); }
+Expr leaky_relu(const Attrs& a, const Expr& x) {
+  return ir::select(x > f32(0), x, x * f32(static_cast<float>(a.number("negative_slope"))));
 }
-ir::Stmt lower_sigmoid(LowerContext& ctx) { return map_elements(ctx, sigmoid_of); }
-ir::Stmt lower_tanh(LowerContext& ctx) {
-  return map_elements(ctx, [](const Expr& x) { return ir::call(ir::Intrinsic::Tanh, x); });
-}
-ir::Stmt lower_silu(LowerContext& ctx) {
-  return map_elements(ctx, [](const Expr& x) { return x * sigmoid_of(x); });
-}
-ir::Stmt lower_leaky_relu(LowerContext& ctx) {
-  Expr slope = f32(static_cast<float>(ctx.attrs().number("negative_slope")));
-  return map_elements(ctx, [&](const Expr& x) { return ir::select(x > f32(0), x, x * slope); });
-}
-ir::Stmt lower_gelu(LowerContext& ctx) {
-  if (ctx.attrs().word("approximate") == "tanh") {
+Expr gelu(const Attrs& a, const Expr& x) {
+  if (a.word("approximate") == "tanh") {
     // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
-    return map_elements(ctx, [](const Expr& x) {
-      Expr inner = f32(static_cast<float>(std::sqrt(2.0 / M_PI))) * (x + f32(0.044715f) * x * x * x);
-      return f32(0.5f) * x * (f32(1) + ir::call(ir::Intrinsic::Tanh, inner));
-    });
+    Expr inner = f32(static_cast<float>(std::sqrt(2.0 / M_PI))) * (x + f32(0.044715f) * x * x * x);
+    return f32(0.5f) * x * (f32(1) + ir::call(ir::Intrinsic::Tanh, inner));
   }
   // 0.5 x (1 + erf(x / sqrt(2)))
-  return map_elements(ctx, [](const Expr& x) {
-    return f32(0.5f) * x * (f32(1) + ir::call(ir::Intrinsic::Erf, x * f32(static_cast<float>(M_SQRT1_2))));
-  });
+  return f32(0.5f) * x * (f32(1) + ir::call(ir::Intrinsic::Erf, x * f32(static_cast<float>(M_SQRT1_2))));
 }
-ir::Stmt lower_identity(LowerContext& ctx) {
-  return map_elements(ctx, [](const Expr& x) { return x; });
-}
+Expr identity(const Attrs&, const Expr& x) { return x; }
 
 Tensor reference_relu(const ReferenceContext& ctx) { return ref::relu(ctx.input()); }
 Tensor reference_sigmoid(const ReferenceContext& ctx) { return ref::sigmoid(ctx.input()); }
@@ -73,17 +60,23 @@ Tensor reference_dropout(const ReferenceContext& ctx) { return ref::dropout(ctx.
 
 }  // namespace
 
-extern const OpDef relu_op{.name = "relu", .summary = "max(x, 0) (torch.nn.ReLU)", .infer = same_shape, .lower = lower_relu, .reference = reference_relu};
-extern const OpDef sigmoid_op{.name = "sigmoid", .summary = "1 / (1 + exp(-x)) (torch.nn.Sigmoid)", .infer = same_shape, .lower = lower_sigmoid, .reference = reference_sigmoid};
-extern const OpDef tanh_op{.name = "tanh", .summary = "tanh(x) (torch.nn.Tanh)", .infer = same_shape, .lower = lower_tanh, .reference = reference_tanh};
-extern const OpDef silu_op{.name = "silu", .summary = "x * sigmoid(x) (torch.nn.SiLU)", .infer = same_shape, .lower = lower_silu, .reference = reference_silu};
+extern const OpDef relu_op{.name = "relu", .summary = "max(x, 0) (torch.nn.ReLU)", .infer = same_shape, .lower = lower_elementwise<relu>, .accepts_epilogue = true,
+                              .epilogue = elementwise_epilogue<relu>, .reference = reference_relu};
+extern const OpDef sigmoid_op{.name = "sigmoid", .summary = "1 / (1 + exp(-x)) (torch.nn.Sigmoid)", .infer = same_shape, .lower = lower_elementwise<sigmoid>, .accepts_epilogue = true,
+                              .epilogue = elementwise_epilogue<sigmoid>, .reference = reference_sigmoid};
+extern const OpDef tanh_op{.name = "tanh", .summary = "tanh(x) (torch.nn.Tanh)", .infer = same_shape, .lower = lower_elementwise<tanh>, .accepts_epilogue = true,
+                              .epilogue = elementwise_epilogue<tanh>, .reference = reference_tanh};
+extern const OpDef silu_op{.name = "silu", .summary = "x * sigmoid(x) (torch.nn.SiLU)", .infer = same_shape, .lower = lower_elementwise<silu>, .accepts_epilogue = true,
+                              .epilogue = elementwise_epilogue<silu>, .reference = reference_silu};
 
 extern const OpDef leaky_relu_op{
     .name = "leaky_relu",
     .summary = "x if x > 0 else negative_slope * x (torch.nn.LeakyReLU)",
     .attrs = {float_attr("negative_slope", 0.01)},
     .infer = same_shape,
-    .lower = lower_leaky_relu,
+    .lower = lower_elementwise<leaky_relu>,
+    .accepts_epilogue = true,
+    .epilogue = elementwise_epilogue<leaky_relu>,
     .reference = reference_leaky_relu,
 };
 
@@ -92,7 +85,9 @@ extern const OpDef gelu_op{
     .summary = "x * Phi(x), exact (erf) or its tanh approximation (torch.nn.GELU)",
     .attrs = {choice_attr("approximate", {"none", "tanh"}, "none")},
     .infer = same_shape,
-    .lower = lower_gelu,
+    .lower = lower_elementwise<gelu>,
+    .accepts_epilogue = true,
+    .epilogue = elementwise_epilogue<gelu>,
     .reference = reference_gelu,
 };
 
@@ -101,7 +96,9 @@ extern const OpDef dropout_op{
     .summary = "identity at inference (torch.nn.Dropout)",
     .attrs = {float_attr("p", 0.5)},
     .infer = infer_dropout,
-    .lower = lower_identity,
+    .lower = lower_elementwise<identity>,
+    .accepts_epilogue = true,
+    .epilogue = elementwise_epilogue<identity>,
     .reference = reference_dropout,
 };
 

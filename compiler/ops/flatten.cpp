@@ -25,9 +25,8 @@ bool infer_flatten(InferContext& ctx) {
   return true;
 }
 
-ir::Stmt lower_flatten(LowerContext& ctx) {
-  return map_elements(ctx, [](const ir::Expr& x) { return x; });
-}
+// A reshape: the flat order, and so every element's value, stays as it is.
+ir::Expr unchanged(const Attrs&, const ir::Expr& x) { return x; }
 
 Tensor reference_flatten(const ReferenceContext& ctx) {
   return ref::flatten(ctx.input(), ctx.attrs().integer("start_dim"), ctx.attrs().integer("end_dim"));
@@ -40,7 +39,9 @@ extern const OpDef flatten_op{
     .summary = "merge dimensions start_dim..end_dim into one (torch.nn.Flatten)",
     .attrs = {int_attr("start_dim", 1), int_attr("end_dim", -1)},
     .infer = infer_flatten,
-    .lower = lower_flatten,
+    .lower = lower_elementwise<unchanged>,
+    .accepts_epilogue = true,
+    .epilogue = elementwise_epilogue<unchanged>,
     .reference = reference_flatten,
 };
 

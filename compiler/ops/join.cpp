@@ -62,8 +62,17 @@ ir::Stmt lower_add(LowerContext& ctx) {
   return loop(ctx, "i", 0, count, [&](const ir::Expr& i) {
     ir::Expr sum = ir::Load::make(ctx.input(0).buffer, i);
     for (size_t k = 1; k < ctx.input_count(); ++k) sum = sum + ir::Load::make(ctx.input(k).buffer, i);
-    return ir::Store::make(out.buffer, sum, i);
+    return ctx.store_output(i, sum);
   }, kind);
+}
+
+// A residual add fused into the step computing one of its inputs: the others are read at the
+// same flat index.
+ir::Expr add_epilogue(const EpilogueContext& e) {
+  ir::Expr sum = e.value;
+  for (size_t k = 0; k < e.fused.inputs.size(); ++k)
+    if (k != e.fused.chain_input) sum = sum + ir::Load::make(e.fused.inputs[k].buffer, e.index);
+  return sum;
 }
 
 // Each input is copied into its band of the output: [outer, offset .. offset + its size, inner].
@@ -83,7 +92,7 @@ ir::Stmt lower_concat(LowerContext& ctx) {
         return loop(ctx, "inner", 0, part.inner, [&](const Expr& i) {
           Expr from = (o * Expr(part.axis) + a) * Expr(part.inner) + i;
           Expr to = (o * Expr(whole.axis) + a + Expr(offset)) * Expr(whole.inner) + i;
-          return ir::Store::make(out.buffer, ir::Load::make(in.buffer, from), to);
+          return ctx.store_output(to, ir::Load::make(in.buffer, from));
         });
       });
     }));
@@ -104,6 +113,8 @@ extern const OpDef add_op{
     .min_inputs = 2,
     .infer = infer_add,
     .lower = lower_add,
+    .accepts_epilogue = true,
+    .epilogue = add_epilogue,
     .reference = reference_add,
 };
 
@@ -115,6 +126,7 @@ extern const OpDef concat_op{
     .min_inputs = 1,
     .infer = infer_concat,
     .lower = lower_concat,
+    .accepts_epilogue = true,
     .reference = reference_concat,
 };
 

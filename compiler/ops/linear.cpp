@@ -67,7 +67,7 @@ ir::Stmt lower_linear(LowerContext& ctx) {
           acc.push_back(ir::local_buffer(ctx.fresh_name("acc"), kLanes));
           init.push_back(ir::Store::make(acc.back(), ir::Broadcast::make(ir::f32(0), kLanes), ir::Ramp::make(0, 1, kLanes)));
           Expr start = bias ? ir::Load::make(ctx.param("bias"), o0 + Expr(m)) : ir::f32(0);
-          reduce.push_back(ir::Store::make(out.buffer, start + ir::ReduceAdd::make(ir::Load::make(acc.back(), ir::Ramp::make(0, 1, kLanes))), y_at(j, m)));
+          reduce.push_back(ctx.store_output(y_at(j, m), start + ir::ReduceAdd::make(ir::Load::make(acc.back(), ir::Ramp::make(0, 1, kLanes)))));
         }
       }
       ir::Stmt vector_part = loop(ctx, "chunk", 0, chunks, [&](const Expr& c) {
@@ -88,22 +88,23 @@ ir::Stmt lower_linear(LowerContext& ctx) {
         for (int64_t j = row_block; j-- > 0;) body = ir::LetStmt::make(xs[j], ir::Load::make(in.buffer, ir::Ramp::make(x_at(j, i), 1, kLanes)), body);
         return body;
       });
-      // The features past the last whole vector, one at a time.
+      // The features past the last whole vector, one at a time, into lane 0 of the partial sums.
       if (features % kLanes) {
         tail.push_back(loop(ctx, "i", chunks * kLanes, features % kLanes, [&](const Expr& i) {
           std::vector<ir::Stmt> adds;
-          for (int64_t j = 0; j < row_block; ++j)
-            for (int64_t m = 0; m < out_block; ++m)
-              adds.push_back(ir::Store::make(out.buffer, ir::Load::make(out.buffer, y_at(j, m)) +
-                                                             ir::Load::make(in.buffer, x_at(j, i)) * ir::Load::make(weight, w_at(m, i)),
-                                             y_at(j, m)));
+          for (int64_t j = 0; j < row_block; ++j) {
+            for (int64_t m = 0; m < out_block; ++m) {
+              const ir::Buffer& a = acc[j * out_block + m];
+              adds.push_back(ir::Store::make(a, ir::Load::make(a, 0) + ir::Load::make(in.buffer, x_at(j, i)) * ir::Load::make(weight, w_at(m, i)), 0));
+            }
+          }
           return ir::Block::make(std::move(adds));
         }));
       }
       std::vector<ir::Stmt> steps = {ir::Block::make(std::move(init))};
       if (chunks > 0) steps.push_back(vector_part);
-      steps.push_back(ir::Block::make(std::move(reduce)));
       steps.insert(steps.end(), tail.begin(), tail.end());
+      steps.push_back(ir::Block::make(std::move(reduce)));
       ir::Stmt body = ir::Block::make(std::move(steps));
       for (const ir::Buffer& b : acc) body = ir::Allocate::make(b, body);
       return body;
@@ -122,6 +123,7 @@ extern const OpDef linear_op{
               bool_attr("bias", true)},
     .infer = infer_linear,
     .lower = lower_linear,
+    .accepts_epilogue = true,
     .reference = reference_linear,
 };
 

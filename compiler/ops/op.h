@@ -12,6 +12,7 @@
 namespace nnc {
 
 class LowerContext;
+struct EpilogueContext;
 
 // What shape inference hands an op's rule, and what the rule fills in.
 class InferContext {
@@ -69,6 +70,12 @@ struct OpDef {
   size_t min_inputs = 1;
   bool (*infer)(InferContext&) = nullptr;  // fills the output shape; false after an error
   ir::Stmt (*lower)(LowerContext&) = nullptr;  // the loop nest computing the output
+  // Producers whose final stores go through LowerContext::store_output, so that later layers can
+  // be fused into them.
+  bool accepts_epilogue = false;
+  // The layer as a function of one element of its input, applied in its producer's store
+  // (null: the op cannot be fused that way).
+  ir::Expr (*epilogue)(const EpilogueContext&) = nullptr;
   // Floats of temporary space the lowering needs while the layer runs (null: none).
   int64_t (*scratch)(const Layer&, const std::vector<Shape>& inputs) = nullptr;
   // The runtime's naive kernel applied to this layer: the oracle the compiled code is checked against.

@@ -103,19 +103,27 @@ ir::Stmt window_taps(LowerContext& ctx, const PoolWindow& p, std::array<int64_t,
   });
 }
 
+// A one-float accumulator around `body`, which the final store reads.
+ir::Stmt with_accumulator(LowerContext& ctx, const std::function<ir::Stmt(const ir::Buffer&)>& body) {
+  ir::Buffer acc = ir::local_buffer(ctx.fresh_name("acc"), 1);
+  return ir::Allocate::make(acc, body(acc));
+}
+
 ir::Stmt lower_maxpool2d(LowerContext& ctx) {
   const TensorRef& in = ctx.input();
   const TensorRef& out = ctx.output();
   return pool_loops(ctx, [&](const PoolWindow& p) {
-    Expr at = flat_index(out.shape, {p.n, p.c, p.oh, p.ow});
-    ir::Stmt init = ir::Store::make(out.buffer, ir::f32(-std::numeric_limits<float>::infinity()), at);
-    ir::Stmt taps = window_taps(ctx, p, ctx.attrs().pair("dilation"), [&](const Expr& i) {
-      std::string name = ctx.fresh_name("v");
-      Expr v = ir::Var::make(ir::Type::f32(), name), best = ir::Load::make(out.buffer, at);
-      // PyTorch's rule: a NaN in the window wins.
-      return ir::LetStmt::make(name, ir::Load::make(in.buffer, i), ir::Store::make(out.buffer, ir::select(v > best || v != v, v, best), at));
+    return with_accumulator(ctx, [&](const ir::Buffer& acc) {
+      Expr best = ir::Load::make(acc, 0);
+      ir::Stmt taps = window_taps(ctx, p, ctx.attrs().pair("dilation"), [&](const Expr& i) {
+        std::string name = ctx.fresh_name("v");
+        Expr v = ir::Var::make(ir::Type::f32(), name);
+        // PyTorch's rule: a NaN in the window wins.
+        return ir::LetStmt::make(name, ir::Load::make(in.buffer, i), ir::Store::make(acc, ir::select(v > best || v != v, v, best), 0));
+      });
+      return ir::Block::make({ir::Store::make(acc, ir::f32(-std::numeric_limits<float>::infinity()), 0), taps,
+                              ctx.store_output(flat_index(out.shape, {p.n, p.c, p.oh, p.ow}), best, p.c)});
     });
-    return ir::Block::make({init, taps});
   });
 }
 
@@ -126,23 +134,22 @@ ir::Stmt lower_avgpool2d(LowerContext& ctx) {
   const auto k = a.pair("kernel_size"), s = a.pair("stride"), pad = a.pair("padding");
   const bool include_pad = a.flag("count_include_pad");
   return pool_loops(ctx, [&](const PoolWindow& p) {
-    Expr at = flat_index(out.shape, {p.n, p.c, p.oh, p.ow});
-    ir::Stmt init = ir::Store::make(out.buffer, ir::f32(0), at);
-    ir::Stmt taps = window_taps(ctx, p, {1, 1}, [&](const Expr& i) {
-      return ir::Store::make(out.buffer, ir::Load::make(out.buffer, at) + ir::Load::make(in.buffer, i), at);
+    return with_accumulator(ctx, [&](const ir::Buffer& acc) {
+      Expr sum = ir::Load::make(acc, 0);
+      ir::Stmt taps = window_taps(ctx, p, {1, 1}, [&](const Expr& i) { return ir::Store::make(acc, sum + ir::Load::make(in.buffer, i), 0); });
+      // PyTorch's divisor: the window clipped to the padded input, or to the input alone.
+      Expr h0 = p.oh * Expr(s[0]) - Expr(pad[0]), w0 = p.ow * Expr(s[1]) - Expr(pad[1]);
+      Expr h1 = ir::min(h0 + Expr(k[0]), Expr(in.shape[2] + pad[0])), w1 = ir::min(w0 + Expr(k[1]), Expr(in.shape[3] + pad[1]));
+      if (!include_pad) {
+        h0 = ir::max(h0, Expr(0));
+        w0 = ir::max(w0, Expr(0));
+        h1 = ir::min(h1, Expr(in.shape[2]));
+        w1 = ir::min(w1, Expr(in.shape[3]));
+      }
+      Expr count = ir::Cast::make(ir::Type::f32(), (h1 - h0) * (w1 - w0));
+      return ir::Block::make({ir::Store::make(acc, ir::f32(0), 0), taps,
+                              ctx.store_output(flat_index(out.shape, {p.n, p.c, p.oh, p.ow}), sum / count, p.c)});
     });
-    // PyTorch's divisor: the window clipped to the padded input, or to the input alone.
-    Expr h0 = p.oh * Expr(s[0]) - Expr(pad[0]), w0 = p.ow * Expr(s[1]) - Expr(pad[1]);
-    Expr h1 = ir::min(h0 + Expr(k[0]), Expr(in.shape[2] + pad[0])), w1 = ir::min(w0 + Expr(k[1]), Expr(in.shape[3] + pad[1]));
-    if (!include_pad) {
-      h0 = ir::max(h0, Expr(0));
-      w0 = ir::max(w0, Expr(0));
-      h1 = ir::min(h1, Expr(in.shape[2]));
-      w1 = ir::min(w1, Expr(in.shape[3]));
-    }
-    Expr count = ir::Cast::make(ir::Type::f32(), (h1 - h0) * (w1 - w0));
-    ir::Stmt divide = ir::Store::make(out.buffer, ir::Load::make(out.buffer, at) / count, at);
-    return ir::Block::make({init, taps, divide});
   });
 }
 
@@ -151,20 +158,22 @@ ir::Stmt lower_adaptive_avgpool2d(LowerContext& ctx) {
   const TensorRef& out = ctx.output();
   const int64_t H = in.shape[2], W = in.shape[3], OH = out.shape[2], OW = out.shape[3];
   return pool_loops(ctx, [&](const PoolWindow& p) {
-    Expr at = flat_index(out.shape, {p.n, p.c, p.oh, p.ow});
     // Window [floor(o*I/O), ceil((o+1)*I/O)) along each axis.
     Expr h0 = p.oh * Expr(H) / Expr(OH), h1 = ((p.oh + Expr(1)) * Expr(H) + Expr(OH - 1)) / Expr(OH);
     Expr w0 = p.ow * Expr(W) / Expr(OW), w1 = ((p.ow + Expr(1)) * Expr(W) + Expr(OW - 1)) / Expr(OW);
     std::string hs = ctx.fresh_name("h_start"), he = ctx.fresh_name("h_end"), ws = ctx.fresh_name("w_start"), we = ctx.fresh_name("w_end");
     Expr vhs = ir::i64_var(hs), vhe = ir::i64_var(he), vws = ir::i64_var(ws), vwe = ir::i64_var(we);
-    ir::Stmt sum = loop(ctx, "ih", vhs, vhe - vhs, [&](const Expr& ih) {
-      return loop(ctx, "iw", vws, vwe - vws, [&](const Expr& iw) {
-        return ir::Store::make(out.buffer, ir::Load::make(out.buffer, at) + ir::Load::make(in.buffer, flat_index(in.shape, {p.n, p.c, ih, iw})), at);
+    ir::Stmt body = with_accumulator(ctx, [&](const ir::Buffer& acc) {
+      Expr sum = ir::Load::make(acc, 0);
+      ir::Stmt taps = loop(ctx, "ih", vhs, vhe - vhs, [&](const Expr& ih) {
+        return loop(ctx, "iw", vws, vwe - vws, [&](const Expr& iw) {
+          return ir::Store::make(acc, sum + ir::Load::make(in.buffer, flat_index(in.shape, {p.n, p.c, ih, iw})), 0);
+        });
       });
+      Expr count = ir::Cast::make(ir::Type::f32(), (vhe - vhs) * (vwe - vws));
+      return ir::Block::make({ir::Store::make(acc, ir::f32(0), 0), taps,
+                              ctx.store_output(flat_index(out.shape, {p.n, p.c, p.oh, p.ow}), sum / count, p.c)});
     });
-    Expr count = ir::Cast::make(ir::Type::f32(), (vhe - vhs) * (vwe - vws));
-    ir::Stmt body = ir::Block::make({ir::Store::make(out.buffer, ir::f32(0), at), sum,
-                                     ir::Store::make(out.buffer, ir::Load::make(out.buffer, at) / count, at)});
     return ir::LetStmt::make(hs, h0, ir::LetStmt::make(he, h1, ir::LetStmt::make(ws, w0, ir::LetStmt::make(we, w1, body))));
   });
 }
@@ -194,6 +203,7 @@ extern const OpDef maxpool2d_op{
               size2_attr("padding", 0, 0), size2_attr("dilation", 1, 1), bool_attr("ceil_mode", false)},
     .infer = infer_maxpool2d,
     .lower = lower_maxpool2d,
+    .accepts_epilogue = true,
     .reference = reference_maxpool2d,
 };
 
@@ -204,6 +214,7 @@ extern const OpDef avgpool2d_op{
               size2_attr("padding", 0, 0), bool_attr("ceil_mode", false), bool_attr("count_include_pad", true)},
     .infer = infer_avgpool2d,
     .lower = lower_avgpool2d,
+    .accepts_epilogue = true,
     .reference = reference_avgpool2d,
 };
 
@@ -213,6 +224,7 @@ extern const OpDef adaptive_avgpool2d_op{
     .attrs = {required_output_size("output_size", "the output height and width, e.g. 1 or [7, 7]")},
     .infer = infer_adaptive_avgpool2d,
     .lower = lower_adaptive_avgpool2d,
+    .accepts_epilogue = true,
     .reference = reference_adaptive_avgpool2d,
 };
 

@@ -37,7 +37,7 @@ ir::Stmt lower_softmax(LowerContext& ctx) {
         return ir::Block::make({ir::Store::make(out.buffer, e, at(a)), ir::Store::make(acc, sum + ir::Load::make(out.buffer, at(a)), Expr(1))});
       });
       ir::Stmt normalise = loop(ctx, "a", 0, v.axis, [&](const Expr& a) {
-        return ir::Store::make(out.buffer, ir::Load::make(out.buffer, at(a)) / sum, at(a));
+        return ctx.store_output(at(a), ir::Load::make(out.buffer, at(a)) / sum);
       });
       return ir::Allocate::make(acc, ir::Block::make({ir::Store::make(acc, ir::f32(-std::numeric_limits<float>::infinity()), Expr(0)),
                                                       find_max, ir::Store::make(acc, ir::f32(0), Expr(1)), exps, normalise}));
@@ -55,6 +55,7 @@ extern const OpDef softmax_op{
     .attrs = {int_attr("dim", 1)},
     .infer = infer_softmax,
     .lower = lower_softmax,
+    .accepts_epilogue = true,
     .reference = reference_softmax,
 };
 

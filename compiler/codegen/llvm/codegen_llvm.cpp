@@ -260,6 +260,15 @@ class CodeGenLLVM : public ExprFunctor<llvm::Value*>, public StmtFunctor<void> {
       if (store_value) return annotate(builder_.CreateAlignedStore(store_value, address, llvm::Align(4)), b);
       return annotate(builder_.CreateAlignedLoad(type, address, llvm::Align(4)), b);
     }
+    // A small constant stride: one contiguous load of the span, then every stride-th lane.
+    if (stride && stride->value > 1 && stride->value <= 8 && !store_value) {
+      const int64_t lanes = index.type().lanes, step = stride->value, span = (lanes - 1) * step + 1;
+      auto* wide = llvm::FixedVectorType::get(builder_.getFloatTy(), static_cast<unsigned>(span));
+      llvm::Value* all = annotate(builder_.CreateAlignedLoad(wide, element_address(b, codegen(ramp->base)), llvm::Align(4)), b);
+      std::vector<int> picks;
+      for (int64_t i = 0; i < lanes; ++i) picks.push_back(static_cast<int>(i * step));
+      return builder_.CreateShuffleVector(all, picks);
+    }
     llvm::Value* indices = codegen(index);
     llvm::Value* result = llvm::PoisonValue::get(type);
     for (unsigned i = 0; i < type->getNumElements(); ++i) {

@@ -11,10 +11,10 @@ namespace nnc::codegen {
 // Initialises LLVM's native target once; call before any other function here.
 void initialize_llvm();
 
-// A TargetMachine for this very CPU (name and features detected), at -O3.
+// A TargetMachine for this very CPU (name and features detected), optimising aggressively.
 std::unique_ptr<llvm::TargetMachine> host_target_machine();
 
-// Runs the -O3 module pipeline for `target` (vectorisation sized to its registers).
+// Runs the -O2 module pipeline for `target` (vectorisation sized to its registers).
 void optimize(llvm::Module& module, llvm::TargetMachine& target);
 
 enum class MachineCodeKind { Object, Assembly };

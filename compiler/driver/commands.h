@@ -45,7 +45,12 @@ struct EmitOptions {
   ColorMode color = ColorMode::Auto;
 };
 
+struct OpsOptions {
+  bool markdown = false;
+};
+
 int run_check(const CheckOptions& options);
+int run_ops(const OpsOptions& options);
 int run_summary(const SummaryOptions& options);
 int run_run(const RunOptions& options);
 int run_bench(const RunOptions& options);

@@ -17,7 +17,7 @@ namespace {
 
 using namespace nnc;
 
-const std::vector<std::string> kCommands = {"run", "check", "summary", "emit", "bench"};
+const std::vector<std::string> kCommands = {"run", "check", "summary", "emit", "bench", "ops"};
 
 std::string ops_epilog() {
   std::string text = "Ops:\n";
@@ -99,6 +99,10 @@ int run(int argc, char** argv) {
   emit_cmd->add_option("--threads", emit.threads, "threads the code is scheduled for (parallel loops when > 1)")->check(CLI::PositiveNumber);
   add_color_option(emit_cmd, emit.color);
 
+  OpsOptions ops;
+  CLI::App* ops_cmd = app.add_subcommand("ops", "list every op with its attributes, types and defaults");
+  add_choice(ops_cmd, "--format", ops.markdown, {{"text", false}, {"markdown", true}}, "text (default) or markdown");
+
   // `nnc MODEL.yaml ...` is `nnc run MODEL.yaml ...`.
   std::vector<char*> args(argv, argv + argc);
   static char run_word[] = "run";
@@ -124,6 +128,7 @@ int run(int argc, char** argv) {
   if (summary_cmd->parsed()) return run_summary(summary);
   if (run_cmd->parsed()) return run_run(run_options);
   if (bench_cmd->parsed()) return run_bench(bench_options);
+  if (ops_cmd->parsed()) return run_ops(ops);
   return run_emit(emit);
 }
 

@@ -34,7 +34,7 @@ int run_bench(const RunOptions& options) {
   Tensor input;
   if (auto status = prepare_input(options, graph, input)) return *status;
   Tensor output(prepared.lowered.output_shape);
-  codegen::CompiledModel& model = *prepared.compiled;
+  Executable& model = *prepared.compiled;
 
   // Warm up, then pick a run count that fills about a second (within 10..options.runs).
   auto warm = Clock::now();

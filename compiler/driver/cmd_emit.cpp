@@ -1,13 +1,11 @@
 // `nnc emit MODEL --emit loops|llvm|asm|obj [-o PATH]`: the compiler's output at each stage.
-#include <llvm/Support/raw_ostream.h>
 #include <unistd.h>
 
 #include <iostream>
 #include <sstream>
 
 #include "codegen/cpp/code_printer.h"
-#include "codegen/llvm/codegen_llvm.h"
-#include "codegen/llvm/target.h"
+#include "driver/backend.h"
 #include "driver/commands.h"
 #include "driver/report.h"
 #include "lower/lower.h"
@@ -23,22 +21,6 @@ std::string loop_ir(const LoweredModel& lowered) {
   return text.str();
 }
 
-// LLVM IR (optimised for this machine), assembly or an object file.
-std::string machine_code(const LoweredModel& lowered, EmitKind what) {
-  codegen::initialize_llvm();
-  auto target = codegen::host_target_machine();
-  llvm::LLVMContext context;
-  auto module = codegen::compile_to_llvm(lowered.module, context, *target);
-  codegen::optimize(*module, *target);
-  if (what == EmitKind::Llvm) {
-    std::string text;
-    llvm::raw_string_ostream stream(text);
-    module->print(stream, nullptr);
-    return stream.str();
-  }
-  return codegen::emit_machine_code(*module, *target, what == EmitKind::Obj ? codegen::MachineCodeKind::Object : codegen::MachineCodeKind::Assembly);
-}
-
 }  // namespace
 
 int run_emit(const EmitOptions& options) {
@@ -48,7 +30,18 @@ int run_emit(const EmitOptions& options) {
   if (model.diags.has_errors()) return kExitModelError;
 
   LoweredModel lowered = lower_graph(model.graph, LowerOptions{.threads = options.threads});
-  std::string result = options.what == EmitKind::Loops ? loop_ir(lowered) : machine_code(lowered, options.what);
+  std::string result;
+  if (options.what == EmitKind::Loops) {
+    result = loop_ir(lowered);
+  } else {
+    auto backend = llvm_backend();
+    if (!backend) {
+      std::cerr << "nnc: error: " << backend.error().message << "\n";
+      return kExitUsage;
+    }
+    result = (*backend)->emit(lowered, options.what == EmitKind::Llvm ? MachineCode::LlvmIr
+                                       : options.what == EmitKind::Asm ? MachineCode::Assembly : MachineCode::Object);
+  }
   if (options.output.empty() || options.output == "-") {
     if (options.what == EmitKind::Obj && isatty(STDOUT_FILENO)) {
       std::cerr << "nnc: an object file is binary: write it with -o FILE\n";

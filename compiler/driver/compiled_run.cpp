@@ -46,7 +46,12 @@ std::optional<int> prepare_model(const RunOptions& options, PreparedModel& out) 
 
   set_num_threads(options.threads);
   out.lowered = lower_graph(graph, LowerOptions{.threads = num_threads()});
-  out.compiled = codegen::CompiledModel::compile(out.lowered);
+  auto backend = llvm_backend();
+  if (!backend) {
+    std::cerr << "nnc: error: " << backend.error().message << "\n";
+    return kExitUsage;
+  }
+  out.compiled = (*backend)->compile(out.lowered);
   out.compiled->set_parameters(pack_parameters(out.lowered.params, out.params));
   return std::nullopt;
 }

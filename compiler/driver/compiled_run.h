@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "codegen/llvm/compiled_model.h"
+#include "driver/backend.h"
 #include "driver/commands.h"
 #include "driver/model_loader.h"
 #include "driver/parameters.h"
@@ -16,7 +16,7 @@ struct PreparedModel {
   LoadedModel model;
   LoweredModel lowered;
   ParameterSet params;
-  std::unique_ptr<codegen::CompiledModel> compiled;
+  std::unique_ptr<Executable> compiled;
 };
 
 // Loads, checks, lowers and compiles MODEL with its weights (or seeded parameters). Reports

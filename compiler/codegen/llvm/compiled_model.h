@@ -5,28 +5,24 @@
 #include <vector>
 
 #include "codegen/llvm/jit.h"
+#include "driver/backend.h"
 #include "lower/lower.h"
 #include "nnc/tensor.h"
 
 namespace nnc::codegen {
 
-class CompiledModel {
+class CompiledModel final : public Executable {
  public:
   using EntryPoint = void (*)(const float* input, float* output, const float* params, float* arena);
 
   // Generates LLVM IR, verifies it and compiles it; a failure is a bug in nnc and throws.
   static std::unique_ptr<CompiledModel> compile(const LoweredModel& lowered);
 
-  // The parameters packed as lowered.params lays them out (pack_parameters).
-  void set_parameters(Tensor packed) { params_ = std::move(packed); }
-
-  // input and output hold the model's input and output element counts and do not overlap.
-  void run(const float* input, float* output) { forward_(input, output, params_.data(), arena_.data()); }
-  // Only the i-th layer kernel, reading what earlier steps left in the arena.
-  void run_step(size_t i, const float* input, float* output) { steps_[i](input, output, params_.data(), arena_.data()); }
-  size_t step_count() const { return steps_.size(); }
-
-  double compile_ms() const { return compile_ms_; }
+  void set_parameters(Tensor packed) override { params_ = std::move(packed); }
+  void run(const float* input, float* output) override { forward_(input, output, params_.data(), arena_.data()); }
+  void run_step(size_t i, const float* input, float* output) override { steps_[i](input, output, params_.data(), arena_.data()); }
+  size_t step_count() const override { return steps_.size(); }
+  double compile_ms() const override { return compile_ms_; }
 
  private:
   CompiledModel() = default;

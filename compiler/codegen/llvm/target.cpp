@@ -25,6 +25,10 @@ std::unique_ptr<llvm::TargetMachine> host_target_machine() {
   auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!builder) ir::ir_bug("cannot describe the host CPU to LLVM: " + llvm::toString(builder.takeError()));
   builder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  // Objects and assembly are for linking into ordinary programs: position-independent, small
+  // code model (the JIT's own defaults are for code placed anywhere in memory).
+  builder->setRelocationModel(llvm::Reloc::PIC_);
+  builder->setCodeModel(llvm::CodeModel::Small);
   auto machine = builder->createTargetMachine();
   if (!machine) ir::ir_bug("cannot create an LLVM target machine: " + llvm::toString(machine.takeError()));
   return std::move(*machine);

@@ -1,0 +1,44 @@
+#pragma once
+// The LLVM side of nnc seen from the driver: a plugin (libnnc_llvm.so) loaded only by the
+// commands that compile, so that `nnc check` and `nnc summary` never load LLVM.
+#include <memory>
+#include <string>
+
+#include "lower/lower.h"
+#include "nnc/result.h"
+#include "nnc/tensor.h"
+
+namespace nnc {
+
+// A model compiled for this machine, with its parameter block and activation arena.
+class Executable {
+ public:
+  virtual ~Executable() = default;
+  // The parameters packed as the lowered model lays them out (pack_parameters).
+  virtual void set_parameters(Tensor packed) = 0;
+  // input and output hold the model's input and output element counts and do not overlap.
+  virtual void run(const float* input, float* output) = 0;
+  // Only the kernel of step i, reading what earlier steps left in the arena.
+  virtual void run_step(size_t i, const float* input, float* output) = 0;
+  virtual size_t step_count() const = 0;
+  virtual double compile_ms() const = 0;
+};
+
+enum class MachineCode { LlvmIr, Assembly, Object };
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::unique_ptr<Executable> compile(const LoweredModel& lowered) = 0;
+  // Optimised LLVM IR text, assembly text, or the bytes of an object file.
+  virtual std::string emit(const LoweredModel& lowered, MachineCode kind) = 0;
+};
+
+// The plugin's one exported symbol.
+extern "C" using CreateBackend = Backend* ();
+inline constexpr const char* kCreateBackendSymbol = "nnc_create_llvm_backend";
+
+// Loads libnnc_llvm.so from beside nnc's own library directory on first use.
+Result<Backend*> llvm_backend();
+
+}  // namespace nnc

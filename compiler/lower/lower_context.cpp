@@ -44,7 +44,6 @@ const Buffer& EpilogueContext::param(const std::string& key) const {
 Expr EpilogueContext::channel_of_input() const {
   if (channel.defined()) return channel;
   const Shape& s = fused.inputs[fused.chain_input].shape;
-  if (index.type().is_vector()) ir_bug("a vector epilogue needs its producer's channel");
   int64_t inner = 1;
   for (size_t d = 2; d < s.size(); ++d) inner *= s[d];
   return index / Expr(inner) % Expr(s[1]);
@@ -110,12 +109,22 @@ Stmt loop_nest(LowerContext& ctx, const Shape& shape, const std::function<Stmt(c
   return s;
 }
 
+Stmt vector_loop(LowerContext& ctx, int64_t count, const std::function<Stmt(const Expr&, int)>& body) {
+  constexpr int kLanes = 16;
+  const int64_t vectors = count / kLanes;
+  std::vector<Stmt> parts;
+  if (vectors > 0) {
+    ForKind kind = ctx.worth_parallel(count * 8) ? ForKind::Parallel : ForKind::Serial;
+    parts.push_back(loop(ctx, "v", 0, vectors, [&](const Expr& v) { return body(Ramp::make(v * Expr(kLanes), Expr(1), kLanes), kLanes); }, kind));
+  }
+  if (count % kLanes) parts.push_back(loop(ctx, "i", vectors * kLanes, count % kLanes, [&](const Expr& i) { return body(i, 1); }));
+  return Block::make(std::move(parts));
+}
+
 Stmt map_elements(LowerContext& ctx, const std::function<Expr(const Expr&)>& f) {
   const TensorRef& in = ctx.input();
-  const TensorRef& out = ctx.output();
-  int64_t count = *element_count(out.shape);
-  ForKind kind = ctx.worth_parallel(count * 8) ? ForKind::Parallel : ForKind::Serial;
-  return loop(ctx, "i", 0, count, [&](const Expr& i) { return ctx.store_output(i, f(Load::make(in.buffer, i))); }, kind);
+  return vector_loop(ctx, *element_count(ctx.output().shape),
+                     [&](const Expr& i, int) { return ctx.store_output(i, f(Load::make(in.buffer, i))); });
 }
 
 AxisView view_around(const Shape& shape, int64_t dim) {

@@ -34,7 +34,8 @@ struct EpilogueContext {
   const Layer& layer() const { return *fused.layer; }
   const Attrs& attrs() const { return fused.layer->attrs; }
   const ir::Buffer& param(const std::string& key) const;
-  // The dim-1 index of `index` in the layer's input shape, computed when the producer did not say.
+  // The dim-1 index of `index` in the layer's input shape, computed (lane by lane for a vector
+  // index) when the producer did not say.
   ir::Expr channel_of_input() const;
 };
 
@@ -86,6 +87,10 @@ ir::Stmt loop_nest(LowerContext& ctx, const Shape& shape, const std::function<ir
 // One loop with a fresh variable.
 ir::Stmt loop(LowerContext& ctx, const std::string& base, ir::Expr min, ir::Expr extent,
               const std::function<ir::Stmt(const ir::Expr&)>& body, ir::ForKind kind = ir::ForKind::Serial);
+
+// for i in [0, count): body(index, lanes), 16 elements at a time (index a Ramp) and the rest
+// one at a time; the vector loop runs in parallel when that pays.
+ir::Stmt vector_loop(LowerContext& ctx, int64_t count, const std::function<ir::Stmt(const ir::Expr&, int)>& body);
 
 // An elementwise map of one input: out[i] = f(in[i]) over the flat tensor, through store_output.
 ir::Stmt map_elements(LowerContext& ctx, const std::function<ir::Expr(const ir::Expr&)>& f);

@@ -56,14 +56,11 @@ bool infer_concat(InferContext& ctx) {
 }
 
 ir::Stmt lower_add(LowerContext& ctx) {
-  const TensorRef& out = ctx.output();
-  const int64_t count = *element_count(out.shape);
-  ir::ForKind kind = ctx.worth_parallel(count * 8) ? ir::ForKind::Parallel : ir::ForKind::Serial;
-  return loop(ctx, "i", 0, count, [&](const ir::Expr& i) {
+  return vector_loop(ctx, *element_count(ctx.output().shape), [&](const ir::Expr& i, int) {
     ir::Expr sum = ir::Load::make(ctx.input(0).buffer, i);
     for (size_t k = 1; k < ctx.input_count(); ++k) sum = sum + ir::Load::make(ctx.input(k).buffer, i);
     return ctx.store_output(i, sum);
-  }, kind);
+  });
 }
 
 // A residual add fused into the step computing one of its inputs: the others are read at the

@@ -127,6 +127,9 @@ class CodeGenLLVM : public ExprFunctor<llvm::Value*>, public StmtFunctor<void> {
     std::vector<llvm::Value*> args;
     for (const Expr& a : op->args) args.push_back(codegen(a));
     llvm::Type* type = llvm_type(op->type);
+    if (op->type.is_vector()) {
+      if (llvm::Value* v = vector_math(op->function, args[0])) return v;
+    }
     switch (op->function) {
       case Intrinsic::Exp: return intrinsic(llvm::Intrinsic::exp, type, args);
       case Intrinsic::Log: return intrinsic(llvm::Intrinsic::log, type, args);
@@ -223,6 +226,35 @@ class CodeGenLLVM : public ExprFunctor<llvm::Value*>, public StmtFunctor<void> {
 
   llvm::Value* intrinsic(llvm::Intrinsic::ID id, llvm::Type* type, const std::vector<llvm::Value*>& args) {
     return builder_.CreateCall(llvm::Intrinsic::getDeclaration(&module_, id, {type}), args);
+  }
+
+  // glibc's vector math library (libmvec) for exp, log, tanh and erf on 4, 8 or 16 lanes, the
+  // widest the target has; other lane counts are widened to it. Null when the target has none.
+  llvm::Value* vector_math(Intrinsic f, llvm::Value* x) {
+    const char* name = f == Intrinsic::Exp ? "expf" : f == Intrinsic::Log ? "logf" : f == Intrinsic::Tanh ? "tanhf" : f == Intrinsic::Erf ? "erff" : nullptr;
+    if (!name) return nullptr;
+    llvm::StringRef features = target_.getTargetFeatureString();
+    unsigned width = features.contains("+avx512f") ? 16 : features.contains("+avx2") ? 8 : features.contains("+sse4.1") ? 4 : 0;
+    if (width == 0) return nullptr;
+    const char* isa = width == 16 ? "e" : width == 8 ? "d" : "b";
+    auto* vector = llvm::cast<llvm::FixedVectorType>(x->getType());
+    const unsigned lanes = vector->getNumElements();
+    auto* wide = llvm::FixedVectorType::get(builder_.getFloatTy(), width);
+    llvm::FunctionCallee fn = module_.getOrInsertFunction(fmt::format("_ZGV{}N{}v_{}", isa, width, name), wide, wide);
+    if (auto* decl = llvm::dyn_cast<llvm::Function>(fn.getCallee())) {
+      decl->setDoesNotThrow();
+      decl->setDoesNotAccessMemory();
+    }
+    llvm::Value* result = llvm::PoisonValue::get(vector);
+    for (unsigned start = 0; start < lanes; start += width) {
+      // Lanes [start, start + width) of x, padded with the last lane past its end.
+      std::vector<int> take, back;
+      for (unsigned i = 0; i < width; ++i) take.push_back(static_cast<int>(std::min(start + i, lanes - 1)));
+      llvm::Value* piece = builder_.CreateCall(fn, {builder_.CreateShuffleVector(x, take)});
+      for (unsigned i = start; i < std::min(start + width, lanes); ++i)
+        result = builder_.CreateInsertElement(result, builder_.CreateExtractElement(piece, i - start), i);
+    }
+    return result;
   }
 
   // A libm function of one float, applied lane by lane to vectors.

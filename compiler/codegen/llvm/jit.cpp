@@ -2,7 +2,10 @@
 
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 
+#include <dlfcn.h>
+
 #include <cmath>
+#include <string>
 #include <cstring>
 
 #include "codegen/llvm/target.h"
@@ -34,6 +37,14 @@ llvm::orc::SymbolMap allowed_symbols(llvm::orc::LLJIT& jit) {
   add("expf", &exp_f32);
   add("logf", &log_f32);
   add("sqrtf", &sqrt_f32);
+  // glibc's vector math (libmvec), which the code generator calls for vector exp, log, tanh, erf.
+  if (void* libmvec = dlopen("libmvec.so.1", RTLD_NOW | RTLD_GLOBAL)) {
+    for (const char* isa : {"eN16", "dN8", "bN4"})
+      for (const char* f : {"expf", "logf", "tanhf", "erff"}) {
+        std::string name = std::string("_ZGV") + isa + "v_" + f;
+        if (void* address = dlsym(libmvec, name.c_str())) add(name.c_str(), address);
+      }
+  }
   add("memset", &std::memset);
   add("memcpy", &std::memcpy);
   add("memmove", &std::memmove);

@@ -21,6 +21,20 @@ std::string weights_path(const RunOptions& options, const LoadedModel& model) {
   return (std::filesystem::path(model.path).parent_path() / model.graph.weights).string();
 }
 
+// Refuses, with the numbers, a model whose tensors cannot fit in this machine's memory.
+std::optional<int> check_memory(const LoweredModel& lowered) {
+  double floats = static_cast<double>(lowered.memory.arena) + static_cast<double>(lowered.params.total) +
+                  static_cast<double>(*element_count(lowered.input_shape)) + static_cast<double>(*element_count(lowered.output_shape));
+  double needed = floats * sizeof(float);
+  double available = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+  if (needed <= available) return std::nullopt;
+  std::cerr << fmt::format("nnc: error: running this model needs {:.1f} GiB for its tensors (activations {:.1f} GiB, parameters "
+                           "{:.1f} GiB), more than this machine's {:.1f} GiB\n",
+                           needed / (1 << 30), lowered.memory.arena * 4.0 / (1 << 30), lowered.params.total * 4.0 / (1 << 30),
+                           available / (1 << 30));
+  return kExitModelError;
+}
+
 }  // namespace
 
 std::optional<int> prepare_model(const RunOptions& options, PreparedModel& out) {
@@ -46,6 +60,7 @@ std::optional<int> prepare_model(const RunOptions& options, PreparedModel& out) 
 
   set_num_threads(options.threads);
   out.lowered = lower_graph(graph, LowerOptions{.threads = num_threads()});
+  if (auto status = check_memory(out.lowered)) return status;
   auto backend = llvm_backend();
   if (!backend) {
     std::cerr << "nnc: error: " << backend.error().message << "\n";

@@ -137,6 +137,9 @@ int run(int argc, char** argv) {
 int main(int argc, char** argv) {
   try {
     return run(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::cerr << "nnc: out of memory\n";
+    return kExitUsage;
   } catch (const std::exception& e) {
     std::cerr << "nnc: internal error: " << e.what() << "\nnnc: this is a bug in nnc; please report it with the model file.\n";
     return kExitBug;

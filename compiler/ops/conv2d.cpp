@@ -138,10 +138,12 @@ ir::Stmt pad_input(LowerContext& ctx, const TensorRef& padded) {
   const auto pads = resolved_padding(ctx.attrs());
   const std::string& mode = ctx.attrs().word("padding_mode");
   return loop_nest(ctx, padded.shape, [&](const std::vector<Expr>& i) {
-    Expr h = i[2] - Expr(pads[0][0]), w = i[3] - Expr(pads[1][0]);
+    std::string ih = ctx.fresh_name("ih"), iw = ctx.fresh_name("iw");
+    Expr h = ir::i64_var(ih), w = ir::i64_var(iw);
     Expr value = ir::Load::make(in.buffer, flat_index(in.shape, {i[0], i[1], source_index(mode, h, in.shape[2]), source_index(mode, w, in.shape[3])}));
     if (mode == "zeros") value = ir::select(h >= Expr(0) && h < Expr(in.shape[2]) && w >= Expr(0) && w < Expr(in.shape[3]), value, ir::f32(0));
-    return ir::Store::make(padded.buffer, value, flat_index(padded.shape, i));
+    ir::Stmt store = ir::Store::make(padded.buffer, value, flat_index(padded.shape, i));
+    return ir::LetStmt::make(ih, i[2] - Expr(pads[0][0]), ir::LetStmt::make(iw, i[3] - Expr(pads[1][0]), store));
   });
 }
 

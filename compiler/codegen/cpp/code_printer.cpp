@@ -71,7 +71,6 @@ std::string CodePrinter::visit(const Var* op) { return op->name; }
 
 #define NNC_INFIX(Node, symbol) \
   std::string CodePrinter::visit(const Node* op) { return "(" + print(op->a) + " " symbol " " + print(op->b) + ")"; }
-NNC_INFIX(Add, "+")
 NNC_INFIX(Sub, "-")
 NNC_INFIX(Mul, "*")
 NNC_INFIX(EQ, "==")
@@ -83,6 +82,13 @@ NNC_INFIX(GE, ">=")
 NNC_INFIX(And, "&&")
 NNC_INFIX(Or, "||")
 #undef NNC_INFIX
+
+// x + -2 reads as x - 2.
+std::string CodePrinter::visit(const Add* op) {
+  if (const IntImm* c = op->b.as<IntImm>(); c && c->value < 0 && c->value != INT64_MIN)
+    return "(" + print(op->a) + " - " + std::to_string(-c->value) + ")";
+  return "(" + print(op->a) + " + " + print(op->b) + ")";
+}
 
 std::string CodePrinter::visit(const Div* op) {
   if (op->type.is_float()) return "(" + print(op->a) + " / " + print(op->b) + ")";
@@ -119,7 +125,9 @@ std::string CodePrinter::visit(const Call* op) {
 }
 
 void CodePrinter::visit(const LetStmt* op) {
-  line() << fmt::format("const {} {} = {};\n", op->value.type().is_float() ? "float" : "int64_t", op->name, print(op->value));
+  Type t = op->value.type();
+  std::string type = t.is_vector() ? to_string(t) : t.is_float() ? "float" : t.is_bool() ? "bool" : "int64_t";
+  line() << fmt::format("const {} {} = {};\n", type, op->name, print(op->value));
   print(op->body);
 }
 
@@ -160,13 +168,10 @@ void CodePrinter::visit(const IfThenElse* op) {
   line() << "}\n";
 }
 
+// Local buffer names are unique in a kernel, so the declaration needs no scope of its own.
 void CodePrinter::visit(const Allocate* op) {
-  line() << "{\n";
-  ++indent_;
   line() << fmt::format("float {}[{}];\n", op->buffer->name, op->buffer->size);
   print(op->body);
-  --indent_;
-  line() << "}\n";
 }
 
 }  // namespace nnc::codegen

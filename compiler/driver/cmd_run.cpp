@@ -58,7 +58,8 @@ int run_run(const RunOptions& options) {
   prepared.compiled->run(input.data(), output.data());
   double run_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 
-  std::cout << format_summary(graph, prepared.model.path) << "\n";
+  PlanFacts facts{prepared.lowered.memory.arena, prepared.lowered.steps.size()};
+  std::cout << format_summary(graph, prepared.model.path, &facts) << "\n";
   std::cout << fmt::format("output '{}' {}: {}\n", graph.layers[graph.output].name, to_string(output.shape()), first_values(output, 8));
   std::cout << fmt::format("compiled in {:.1f} ms, ran in {:.3f} ms ({} thread{})\n", prepared.compiled->compile_ms(), run_ms,
                            options.threads, options.threads == 1 ? "" : "s");

@@ -6,6 +6,7 @@
 #include "driver/commands.h"
 #include "driver/report.h"
 #include "graph/summary.h"
+#include "lower/lower.h"
 
 namespace nnc {
 
@@ -14,7 +15,9 @@ int run_summary(const SummaryOptions& options) {
   print_diagnostics(std::cerr, model, TextStyle{use_color(options.color, STDERR_FILENO)});
   if (model.unreadable()) return kExitUsage;
   if (model.diags.has_errors()) return kExitModelError;
-  std::cout << format_summary(model.graph, model.path);
+  ModelPlan plan = plan_model(model.graph);
+  PlanFacts facts{plan.memory.arena, plan.steps.size()};
+  std::cout << format_summary(model.graph, model.path, &facts);
   return kExitOk;
 }
 

@@ -28,7 +28,7 @@ std::string format_bytes(int64_t bytes) {
   return unit == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", value, units[unit]);
 }
 
-std::string format_summary(const Graph& graph, const std::string& path) {
+std::string format_summary(const Graph& graph, const std::string& path, const PlanFacts* plan) {
   struct Row {
     std::string layer, op, reads, shape, params, macs;
     const std::vector<std::string>* formulas;
@@ -73,6 +73,9 @@ std::string format_summary(const Graph& graph, const std::string& path) {
   out += fmt::format("MACs: {} per inference ({} FLOPs)\n", group_digits(t.macs), group_digits(2 * t.macs));
   out += fmt::format("largest activation: '{}', {} values ({})\n", t.largest_activation_name, group_digits(t.largest_activation),
                      format_bytes(t.largest_activation * 4));
+  if (plan)
+    out += fmt::format("activation arena: {} ({} kernels after fusion; tensors share memory once dead)\n",
+                       format_bytes(plan->arena_floats * 4), plan->kernels);
   return out;
 }
 

@@ -7,7 +7,13 @@
 
 namespace nnc {
 
-std::string format_summary(const Graph& graph, const std::string& path);
+// What the compiler plans for the graph, shown under the totals.
+struct PlanFacts {
+  int64_t arena_floats = 0;  // the activation arena, planned from liveness
+  size_t kernels = 0;        // steps after fusion
+};
+
+std::string format_summary(const Graph& graph, const std::string& path, const PlanFacts* plan = nullptr);
 
 // 1234567 -> "1,234,567".
 std::string group_digits(int64_t n);

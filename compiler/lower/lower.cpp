@@ -29,24 +29,27 @@ Buffer parameter_for(const std::string& name, const Buffer& actual, bool read_on
 
 }  // namespace
 
+ModelPlan plan_model(const Graph& graph) {
+  ModelPlan plan{schedule_graph(graph), {}};
+  std::vector<int64_t> scratch;
+  for (const Step& step : plan.steps) {
+    const Layer& producer = graph.layers[step.producer];
+    std::vector<Shape> inputs;
+    for (const InputRef& ref : producer.inputs) inputs.push_back(*graph.shape_of(ref));
+    scratch.push_back(producer.def->scratch ? producer.def->scratch(producer, inputs) : 0);
+  }
+  plan.memory = plan_memory(graph, plan.steps, scratch);
+  return plan;
+}
+
 LoweredModel lower_graph(const Graph& graph, const LowerOptions& options) {
   LoweredModel lowered;
   lowered.input_shape = graph.input_shape;
   lowered.output_shape = *graph.layers[graph.output].shape;
   lowered.params = layout_params(graph);
-  lowered.steps = schedule_graph(graph);
-
-  auto shapes_of_inputs = [&](const Layer& layer) {
-    std::vector<Shape> shapes;
-    for (const InputRef& ref : layer.inputs) shapes.push_back(*graph.shape_of(ref));
-    return shapes;
-  };
-  std::vector<int64_t> scratch;
-  for (const Step& step : lowered.steps) {
-    const Layer& producer = graph.layers[step.producer];
-    scratch.push_back(producer.def->scratch ? producer.def->scratch(producer, shapes_of_inputs(producer)) : 0);
-  }
-  lowered.memory = plan_memory(graph, lowered.steps, scratch);
+  ModelPlan plan = plan_model(graph);
+  lowered.steps = std::move(plan.steps);
+  lowered.memory = std::move(plan.memory);
 
   Module& module = lowered.module;
   module.name = graph.name;

@@ -20,6 +20,14 @@ struct LoweredModel {
   Shape input_shape, output_shape;
 };
 
+struct ModelPlan {
+  std::vector<Step> steps;
+  MemoryPlan memory;
+};
+
+// The schedule and memory plan alone, without generating code (for the summary).
+ModelPlan plan_model(const Graph& graph);
+
 // The graph must have passed shape inference without errors.
 LoweredModel lower_graph(const Graph& graph, const LowerOptions& options);
 

@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-
 namespace nnc {
 namespace {
 
@@ -34,27 +32,50 @@ std::string escape_github(std::string_view text, bool property) {
   return out;
 }
 
-// The part of a source line shown under a diagnostic: long lines are cut around the node.
-struct Excerpt {
+// Control characters from a model file would garble a terminal, or drive it (ESC): shown as '?'.
+std::string printable(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c == '\t') c = ' ';
+    else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return out;
+}
+
+bool utf8_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// Terminal columns of text[from, to): columns count bytes, as yaml-cpp's do; a terminal shows
+// characters.
+size_t width(std::string_view text, size_t from, size_t to) {
+  size_t n = 0;
+  for (size_t i = from; i < to && i < text.size(); ++i) n += !utf8_continuation(text[i]);
+  return n;
+}
+
+// A source line as shown under a diagnostic, and where its caret goes. A long line (a model
+// written on one line) is cut to a window around the caret, with "..." where it is cut.
+struct ShownLine {
   std::string text;
-  size_t column = 0;  // 0-based caret position within text
-  int length = 1;
+  size_t caret_at = 0, caret_length = 1;
 };
 
-Excerpt excerpt_around(std::string_view line, SourceLoc loc) {
-  constexpr size_t kContext = 40, kMaxCaret = 80;
-  size_t column = static_cast<size_t>(std::max(1, loc.column) - 1);
-  size_t start = column > kContext ? column - kContext : 0;
-  size_t end = std::min(line.size(), column + kMaxCaret + kContext);
-  Excerpt e;
-  if (start > 0) e.text = "...";
-  e.column = e.text.size() + std::min(column, line.size()) - start;
-  e.text += line.substr(start, end - start);
-  if (end < line.size()) e.text += "...";
-  for (char& c : e.text)
-    if (c == '\t') c = ' ';
-  e.length = static_cast<int>(std::clamp<size_t>(static_cast<size_t>(std::max(1, loc.length)), 1, kMaxCaret));
-  return e;
+ShownLine show_line(std::string_view line, SourceLoc loc) {
+  constexpr size_t kWidth = 120, kBefore = 40;
+  const size_t start = std::min(line.size(), static_cast<size_t>(std::max(1, loc.column) - 1));
+  size_t begin = 0, end = line.size();
+  if (line.size() > kWidth) {
+    begin = start > kBefore ? start - kBefore : 0;
+    end = std::min(line.size(), begin + kWidth);
+    while (begin > 0 && utf8_continuation(line[begin])) --begin;
+    while (end < line.size() && utf8_continuation(line[end])) ++end;
+  }
+  const std::string before = begin > 0 ? "..." : "", after = end < line.size() ? "..." : "";
+  ShownLine shown;
+  shown.text = before + printable(line.substr(begin, end - begin)) + after;
+  shown.caret_at = before.size() + width(line, begin, start);
+  const size_t caret_end = std::min(end, start + static_cast<size_t>(std::max(1, loc.length)));
+  shown.caret_length = std::max<size_t>(1, width(line, start, caret_end));
+  return shown;
 }
 
 }  // namespace
@@ -64,18 +85,19 @@ void print_diagnostics(std::ostream& out, const LoadedModel& model, TextStyle st
   for (const Diagnostic& d : model.diags.sorted()) {
     const bool error = d.severity == Severity::Error;
     out << paint("1", position(model, d.loc) + ":") << ' '
-        << paint(error ? "1;31" : "1;35", std::string(severity_name(d.severity)) + ":") << ' ' << paint("1", d.message)
-        << " [" << d.code << "]\n";
+        << paint(error ? "1;31" : "1;35", std::string(severity_name(d.severity)) + ":") << ' '
+        << paint("1", printable(d.message)) << " [" << d.code << "]\n";
     std::string_view line = model.source ? model.source->line(d.loc.line) : std::string_view{};
     if (d.loc.line && !line.empty()) {
       std::string gutter = std::to_string(d.loc.line);
-      size_t width = std::max<size_t>(5, gutter.size());
-      Excerpt excerpt = excerpt_around(line, d.loc);
-      out << fmt::format("{:>{}} | {}\n", gutter, width, excerpt.text);
-      std::string caret = "^" + std::string(static_cast<size_t>(excerpt.length - 1), '~');
-      out << fmt::format("{:>{}} | {}{}\n", "", width, std::string(excerpt.column, ' '), paint("1;32", caret));
+      size_t gutter_width = std::max<size_t>(5, gutter.size());
+      ShownLine shown = show_line(line, d.loc);
+      out << fmt::format("{:>{}} | {}\n", gutter, gutter_width, shown.text);
+      std::string caret = "^" + std::string(shown.caret_length - 1, '~');
+      out << fmt::format("{:>{}} | {}{}\n", "", gutter_width, std::string(shown.caret_at, ' '), paint("1;32", caret));
     }
-    if (!d.help.empty()) out << paint("1", position(model, d.loc) + ":") << ' ' << paint("1;36", "help:") << ' ' << d.help << '\n';
+    if (!d.help.empty())
+      out << paint("1", position(model, d.loc) + ":") << ' ' << paint("1;36", "help:") << ' ' << printable(d.help) << '\n';
   }
 }
 
@@ -84,8 +106,8 @@ void print_github_annotations(std::ostream& out, const LoadedModel& model) {
     std::string props = "file=" + escape_github(model.path, true);
     if (d.loc.line) props += fmt::format(",line={},col={}", d.loc.line, d.loc.column);
     props += ",title=" + escape_github("nnc " + d.code, true);
-    std::string message = d.message;
-    if (!d.help.empty()) message += "\nhelp: " + d.help;
+    std::string message = printable(d.message);
+    if (!d.help.empty()) message += "\nhelp: " + printable(d.help);
     out << "::" << severity_name(d.severity) << ' ' << props << "::" << escape_github(message, false) << '\n';
   }
 }

@@ -5,12 +5,18 @@
 namespace nnc {
 
 void DiagnosticEngine::error(std::string code, SourceLoc loc, std::string message, std::string help) {
-  diagnostics_.push_back({Severity::Error, std::move(code), loc, std::move(message), std::move(help)});
-  ++errors_;
+  add({Severity::Error, std::move(code), loc, std::move(message), std::move(help)});
 }
 
 void DiagnosticEngine::warning(std::string code, SourceLoc loc, std::string message, std::string help) {
-  diagnostics_.push_back({Severity::Warning, std::move(code), loc, std::move(message), std::move(help)});
+  add({Severity::Warning, std::move(code), loc, std::move(message), std::move(help)});
+}
+
+void DiagnosticEngine::add(Diagnostic d) {
+  std::string key = std::to_string(d.loc.line) + ':' + std::to_string(d.loc.column) + ' ' + d.code + ' ' + d.message;
+  if (!seen_.insert(std::move(key)).second) return;
+  errors_ += d.severity == Severity::Error;
+  diagnostics_.push_back(std::move(d));
 }
 
 std::vector<Diagnostic> DiagnosticEngine::sorted() const {

@@ -1,7 +1,9 @@
 #pragma once
 // A user's mistake, with where it is in the model file. Diagnostics are collected, never thrown,
-// so that one run reports every problem.
+// so that one run reports every problem; the same diagnostic at the same place is kept once (a
+// node repeated through aliases is one mistake).
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace nnc {
@@ -38,7 +40,10 @@ class DiagnosticEngine {
   const std::vector<Diagnostic>& all() const { return diagnostics_; }
 
  private:
+  void add(Diagnostic d);
+
   std::vector<Diagnostic> diagnostics_;
+  std::unordered_set<std::string> seen_;  // position, code and message of each diagnostic
   int errors_ = 0;
 };
 

@@ -1,14 +1,17 @@
 #include "frontend/model_reader.h"
 
 #include <fmt/format.h>
-#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <map>
+#include <unordered_map>
+#include <unordered_set>
 
+#include "frontend/yaml_errors.h"
 #include "ops/op.h"
 #include "support/suggest.h"
 
@@ -28,9 +31,13 @@ const std::map<std::string, std::string>& op_aliases() {
   return aliases;
 }
 
+// Names (of the model, layers, ops, the input) longer than this are not names.
+constexpr size_t kMaxName = 1024;
+
 class ModelReader {
  public:
-  ModelReader(const SourceFile& file, DiagnosticEngine& diags) : file_(file), diags_(diags) {}
+  ModelReader(const SourceFile& file, DiagnosticEngine& diags)
+      : file_(file), diags_(diags), budget_(std::max<size_t>(size_t{1} << 20, 2 * file.text().size())) {}
 
   Graph read(const YAML::Node& root, const std::string& default_name);
 
@@ -38,6 +45,13 @@ class ModelReader {
   // Positions.
   SourceLoc at(const YAML::Node& node) const;
   SourceLoc at_entry(const Entry& entry) const;
+  // A value's own position, or its entry's when the value is an alias (whose Mark is its anchor's).
+  SourceLoc at_value(const YAML::Node& value, const Entry& entry) const;
+  // Where the alias `*name` for `node` (anchored `&name`) is written, searching from `from` on.
+  SourceLoc alias_at(const YAML::Node& node, SourceLoc from) const;
+  // Reports `item` (of `container`) if it is an alias of the container itself.
+  bool is_self_alias(const YAML::Node& item, const YAML::Node& container, const std::string& what);
+  bool spend(size_t amount, const YAML::Node& node);
 
   // Structure.
   std::vector<Entry> entries(const YAML::Node& map);
@@ -57,9 +71,16 @@ class ModelReader {
   const SourceFile& file_;
   DiagnosticEngine& diags_;
   std::vector<SourceLoc> name_locs_;  // per layer: the `name:` entry, or the `op:` line
+  // Without aliases, a file holds fewer nodes and characters than bytes; with them, a few lines can
+  // name a list of a million entries a million times. Reading spends from this budget instead: a
+  // million, or twice the file's size, leaves any honest reuse of a block far below it.
+  size_t budget_;
+  bool over_budget_ = false;
+  std::optional<SourceLoc> via_alias_;  // while reading a layer written `- *name`: where that is
 };
 
 SourceLoc ModelReader::at(const YAML::Node& node) const {
+  if (via_alias_) return *via_alias_;
   const YAML::Mark mark = node.Mark();
   if (mark.line < 0) return {};
   SourceLoc loc{mark.line + 1, mark.column + 1, 0};
@@ -70,13 +91,70 @@ SourceLoc ModelReader::at(const YAML::Node& node) const {
 SourceLoc ModelReader::at_entry(const Entry& entry) const {
   SourceLoc key = at(entry.first);
   SourceLoc value = at(entry.second);
-  // yaml-cpp marks an empty value at 0:0, and a block value starts on a later line.
-  if (entry.second.IsNull() || value.line != key.line || value.column < key.column) {
-    key.length = file_.rest_of_line_length(key.line, key.column);
-  } else {
+  // yaml-cpp marks an empty value at 0:0, a block value starts on a later line, and an alias
+  // `key: *name` carries its anchor's Mark.
+  if (key.line == 0) return key;
+  if (value.line == key.line && value.column > key.column) {
     key.length = value.column + value.length - key.column;
+    return key;
   }
+  const std::string_view line = file_.line(key.line);
+  size_t i = static_cast<size_t>(key.column - 1 + key.length);  // just past the key
+  if (i < line.size() && line[i] == ':') ++i;
+  const size_t colon_end = i;
+  while (i < line.size() && line[i] == ' ') ++i;
+  if (i < line.size() && line[i] == '*')
+    key.length = static_cast<int>(i) - (key.column - 1) + file_.token_length(key.line, static_cast<int>(i) + 1);
+  else if (entry.second.IsNull())
+    key.length = static_cast<int>(colon_end) - (key.column - 1);
+  else
+    key.length = file_.rest_of_line_length(key.line, key.column);
   return key;
+}
+
+SourceLoc ModelReader::at_value(const YAML::Node& value, const Entry& entry) const {
+  // Anchors come before their aliases, so a value marked before its key is an alias.
+  if (value.Mark().pos > entry.first.Mark().pos && at(value).line) return at(value);
+  return at_entry(entry);
+}
+
+SourceLoc ModelReader::alias_at(const YAML::Node& node, SourceLoc from) const {
+  const SourceLoc anchor = at(node);
+  const std::string_view text = file_.line(anchor.line);
+  if (via_alias_ || anchor.column < 1 || static_cast<size_t>(anchor.column) > text.size() || text[anchor.column - 1] != '&')
+    return anchor;
+  const size_t end = std::min(text.size(), text.find_first_of(" \t,[]{}", anchor.column));
+  const std::string alias = "*" + std::string(text.substr(anchor.column, end - anchor.column));
+  for (int n = std::max(from.line, 1); n <= file_.line_count(); ++n) {
+    const std::string_view line = file_.line(n);
+    size_t pos = n == from.line ? static_cast<size_t>(std::max(from.column, 0)) : 0;
+    while ((pos = line.find(alias, pos)) != std::string_view::npos) {
+      const size_t after = pos + alias.size();
+      if (after == line.size() || (line[after] != '\0' && std::strchr(" \t,]}#", line[after])))
+        return {n, static_cast<int>(pos) + 1, static_cast<int>(alias.size())};
+      pos = after;
+    }
+  }
+  return anchor;
+}
+
+bool ModelReader::is_self_alias(const YAML::Node& item, const YAML::Node& container, const std::string& what) {
+  if (!item.is(container)) return false;
+  diags_.error("recursive-alias", alias_at(container, at(container)), fmt::format("{} is an alias of the node that contains it", what),
+               "write the value out; an alias may not refer to the node that contains it");
+  return true;
+}
+
+bool ModelReader::spend(size_t amount, const YAML::Node& node) {
+  if (over_budget_) return false;
+  if (amount <= budget_) {
+    budget_ -= amount;
+    return true;
+  }
+  over_budget_ = true;
+  diags_.error("alias-expansion", at(node), "through its aliases, this file expands to far more than it holds; nnc stops reading here",
+               "write the model out with fewer aliases of large nodes");
+  return false;
 }
 
 std::string ModelReader::describe(const YAML::Node& node) {
@@ -90,40 +168,65 @@ std::string ModelReader::describe(const YAML::Node& node) {
 
 std::vector<Entry> ModelReader::entries(const YAML::Node& map) {
   std::vector<Entry> out;
+  if (!spend(map.size(), map)) return out;
+  std::unordered_map<std::string, size_t> seen;
   for (auto it = map.begin(); it != map.end(); ++it) {
     Entry entry{it->first, it->second};
     if (!entry.first.IsScalar()) {
       diags_.error("wrong-type", at(entry.first), "a key must be a plain word, not " + describe(entry.first));
       continue;
     }
-    bool duplicate = false;
-    for (const Entry& seen : out) {
-      if (seen.first.Scalar() != entry.first.Scalar()) continue;
-      diags_.error("duplicate-key", at_entry(entry),
-                   fmt::format("'{}' is given twice in this mapping (first at line {})", entry.first.Scalar(),
-                               at(seen.first).line),
-                   "remove one of them: YAML keeps only one, and which one differs between tools");
-      duplicate = true;
-      break;
+    if (entry.first.Scalar() == "<<" && entry.first.Tag() != "!") {
+      // yaml-cpp 0.7 reads a YAML 1.1 merge key as an ordinary key named "<<".
+      diags_.error("unknown-key", at_entry(entry), "merge keys (`<<: *name`) are not supported",
+                   "write the keys out, or repeat a whole layer with `- *name`");
+      continue;
     }
-    if (!duplicate) out.push_back(entry);
+    if (is_self_alias(entry.second, map, fmt::format("the value of '{}'", entry.first.Scalar()))) continue;
+    auto [first, inserted] = seen.emplace(entry.first.Scalar(), out.size());
+    if (!inserted) {
+      const SourceLoc before = at(out[first->second].first), here = at(entry.first);
+      diags_.error("duplicate-key", at_entry(entry),
+                   fmt::format("'{}' is given twice in this mapping (first at {} {})", entry.first.Scalar(),
+                               before.line == here.line ? "column" : "line", before.line == here.line ? before.column : before.line),
+                   "remove one of them: YAML keeps only one, and which one differs between tools");
+      continue;
+    }
+    out.push_back(entry);
   }
   return out;
 }
 
 std::optional<std::string> ModelReader::read_string(const Entry& entry, const std::string& owner) {
-  if (entry.second.IsScalar()) return entry.second.Scalar();
-  diags_.error("wrong-type", at_entry(entry),
-               fmt::format("{}{} must be a name, but it is {}", owner, entry.first.Scalar(), describe(entry.second)));
-  return std::nullopt;
+  if (!entry.second.IsScalar()) {
+    diags_.error("wrong-type", at_entry(entry),
+                 fmt::format("{}{} must be a single word or a quoted string, but it is {}", owner, entry.first.Scalar(),
+                             describe(entry.second)));
+    return std::nullopt;
+  }
+  if (!spend(entry.second.Scalar().size(), entry.second)) return std::nullopt;
+  if (entry.second.Scalar().size() > kMaxName) {
+    diags_.error("bad-value", at_entry(entry),
+                 fmt::format("{}{} is {} characters long, more than the {} nnc accepts", owner, entry.first.Scalar(),
+                             entry.second.Scalar().size(), kMaxName));
+    return std::nullopt;
+  }
+  return entry.second.Scalar();
 }
 
 // An integer scalar; `what` names it in messages ("kernel_size", "input shape entry").
 std::optional<int64_t> ModelReader::read_int(const YAML::Node& node, const Entry& entry, const std::string& what) {
-  SourceLoc loc = at(node).line ? at(node) : at_entry(entry);
+  const SourceLoc loc = at_value(node, entry);
   const bool quoted = node.IsScalar() && node.Tag() == "!";
   if (!node.IsScalar() || quoted) {
-    diags_.error("wrong-type", loc, fmt::format("{} must be an integer, but it is {}{}", what, quoted ? "the string " : "", describe(node)));
+    std::string help;
+    int64_t unquoted = 0;
+    if (quoted) {
+      const std::string& text = node.Scalar();
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), unquoted);
+      if (ec == std::errc() && end == text.data() + text.size()) help = fmt::format("write the number without quotes: {}", text);
+    }
+    diags_.error("wrong-type", loc, fmt::format("{} must be an integer, but it is {}{}", what, quoted ? "the string " : "", describe(node)), help);
     return std::nullopt;
   }
   const std::string& text = node.Scalar();
@@ -158,7 +261,8 @@ Graph ModelReader::read(const YAML::Node& root, const std::string& default_name)
     return graph;
   }
   if (!root.IsMap()) {
-    diags_.error("not-a-mapping", at(root), "a model file must be a mapping with `input:` and `layers:`, but this is " + describe(root));
+    diags_.error("not-a-mapping", at(root), "a model file must be a mapping with `input:` and `layers:`, but this is " + describe(root),
+                 root.IsSequence() ? "put the list under `layers:`, and add `input: {shape: [...]}` with the input's shape" : "");
     return graph;
   }
   static const std::vector<std::string> top_keys = {"name", "input", "weights", "layers", "output"};
@@ -218,11 +322,15 @@ void ModelReader::read_input(const Entry& entry, Graph& graph) {
         continue;
       }
       Shape shape;
-      bool ok = true;
-      for (size_t i = 0; i < e.second.size(); ++i) {
+      bool ok = spend(e.second.size(), e.second);
+      for (size_t i = 0; ok && i < e.second.size(); ++i) {
+        if (is_self_alias(e.second[i], e.second, fmt::format("input shape entry {}", i))) {
+          ok = false;
+          break;
+        }
         auto d = read_int(e.second[i], e, fmt::format("input shape entry {}", i));
         if (d && *d < 1) {
-          diags_.error("bad-value", at(e.second[i]), fmt::format("input shape entry {} is {}, but sizes must be at least 1", i, *d));
+          diags_.error("bad-value", at_value(e.second[i], e), fmt::format("input shape entry {} is {}, but sizes must be at least 1", i, *d));
           d.reset();
         }
         ok = ok && d.has_value();
@@ -249,7 +357,19 @@ void ModelReader::read_layers(const Entry& entry, Graph& graph) {
                  "write each layer as a list item under layers, e.g. `- op: relu`");
     return;
   }
-  for (size_t i = 0; i < list.size(); ++i) graph.layers.push_back(read_layer(list[i], i, list));
+  if (!spend(list.size(), list)) return;
+  SourceLoc cursor = at(list);
+  int last_pos = list.Mark().pos;
+  for (size_t i = 0; i < list.size() && !over_budget_; ++i) {
+    const YAML::Node item = list[i];
+    // `- *block` repeats a layer anchored earlier; its marks are the anchor's, so every message
+    // about it goes to the alias instead.
+    if (item.Mark().pos <= last_pos && !item.is(list)) via_alias_ = cursor = alias_at(item, cursor);
+    else if (!item.is(list)) cursor = at(item);
+    last_pos = std::max(last_pos, item.Mark().pos);
+    graph.layers.push_back(read_layer(item, i, list));
+    via_alias_.reset();
+  }
 }
 
 Layer ModelReader::read_layer(const YAML::Node& item, size_t index, const YAML::Node& list) {
@@ -259,13 +379,16 @@ Layer ModelReader::read_layer(const YAML::Node& item, size_t index, const YAML::
   name_locs_.push_back(layer.loc);
   if (item.is(list)) {
     // `layers: &l [*l]` makes the list its own item.
+    layer.loc = name_locs_.back() = alias_at(list, at(list));
     diags_.error("recursive-alias", layer.loc, fmt::format("layer {} is an alias of the layers list itself", index),
                  "write the layer out; an alias may not refer to the node that contains it");
     layer.valid = false;
     return layer;
   }
   if (!item.IsMap()) {
-    diags_.error("not-a-mapping", layer.loc, fmt::format("layer {} must be a mapping such as `- op: relu`, but it is {}", index, describe(item)));
+    std::string help;
+    if (item.IsScalar() && find_op(item.Scalar())) help = fmt::format("write `- op: {}`", item.Scalar());
+    diags_.error("not-a-mapping", layer.loc, fmt::format("layer {} must be a mapping such as `- op: relu`, but it is {}", index, describe(item)), help);
     layer.valid = false;
     return layer;
   }
@@ -285,6 +408,7 @@ Layer ModelReader::read_layer(const YAML::Node& item, size_t index, const YAML::
     }
   }
   if (layer.op.empty()) {
+    if (!fields.empty()) layer.loc = at_entry(fields.front());
     diags_.error("missing-key", layer.loc, fmt::format("layer '{}' has no op", layer.name),
                  "start the layer with `- op: NAME`, e.g. `- op: conv2d`");
     layer.valid = false;
@@ -292,7 +416,9 @@ Layer ModelReader::read_layer(const YAML::Node& item, size_t index, const YAML::
     layer.def = find_op(layer.op);
     if (!layer.def) {
       std::string suggestion = did_you_mean(layer.op, op_names());
-      auto alias = op_aliases().find(layer.op);
+      std::string lower = layer.op;
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      auto alias = op_aliases().find(lower);
       if (suggestion.empty() && alias != op_aliases().end()) suggestion = " (did you mean '" + alias->second + "'?)";
       diags_.error("unknown-op", layer.loc, fmt::format("unknown op '{}' in layer '{}'{}", layer.op, layer.name, suggestion),
                    "the ops are: " + fmt::format("{}", fmt::join(op_names(), ", ")));
@@ -305,6 +431,9 @@ Layer ModelReader::read_layer(const YAML::Node& item, size_t index, const YAML::
     keys.push_back(layer.def->variadic ? "inputs" : "input");
     for (const AttrSpec& spec : layer.def->attrs) keys.push_back(spec.name);
   }
+  // Attributes already reported: given with a bad value, or misspelt with a suggestion. They are
+  // not reported missing as well.
+  std::vector<std::string> reported;
   for (const Entry& e : fields) {
     const std::string& key = e.first.Scalar();
     if (key == "op" || key == "name") continue;
@@ -318,8 +447,10 @@ Layer ModelReader::read_layer(const YAML::Node& item, size_t index, const YAML::
       if (s.name == key) spec = &s;
     if (spec) {
       read_attr(layer, *spec, e);
+      reported.push_back(spec->name);
       continue;
     }
+    if (auto match = closest_match(key, keys)) reported.push_back(*match);
     std::string help = layer.def->attrs.empty() ? fmt::format("{} takes no attributes", layer.op) : fmt::format("{} takes: {}", layer.op, [&] {
       std::vector<std::string> names;
       for (const AttrSpec& s : layer.def->attrs) names.push_back(s.name);
@@ -336,8 +467,9 @@ Layer ModelReader::read_layer(const YAML::Node& item, size_t index, const YAML::
     if (layer.attrs.has(spec.name)) continue;
     if (written(spec.name)) continue;  // given but unreadable: reported already
     if (spec.required) {
-      diags_.error("missing-key", layer.loc, fmt::format("{} needs {}", layer_title(layer), spec.name),
-                   fmt::format("add `{}:` ({})", spec.name, spec.hint));
+      if (std::find(reported.begin(), reported.end(), spec.name) == reported.end())
+        diags_.error("missing-key", layer.loc, fmt::format("{} needs {}", layer_title(layer), spec.name),
+                     fmt::format("add `{}:` ({})", spec.name, spec.hint));
       layer.valid = false;
       continue;
     }
@@ -375,18 +507,31 @@ void ModelReader::read_inputs(Layer& layer, const Entry& e) {
   }
   size_t min_inputs = layer.def ? layer.def->min_inputs : 1;
   if (e.second.size() < min_inputs) {
-    diags_.error("bad-value", at_entry(e), fmt::format("{} needs at least {} inputs, but it has {}", layer_title(layer), min_inputs, e.second.size()));
+    diags_.error("bad-value", at_entry(e), fmt::format("{} needs at least {} input{}, but it has {}", layer_title(layer), min_inputs, min_inputs == 1 ? "" : "s", e.second.size()),
+                 fmt::format("list {} or more layers (or the model input), e.g. `inputs: [a, b]`", min_inputs));
+    layer.valid = false;
+    return;
+  }
+  if (!spend(e.second.size(), e.second)) {
     layer.valid = false;
     return;
   }
   for (size_t i = 0; i < e.second.size(); ++i) {
     const YAML::Node& n = e.second[i];
-    if (!n.IsScalar()) {
-      diags_.error("wrong-type", at(n).line ? at(n) : at_entry(e), fmt::format("{}: inputs entry {} must be a layer name, but it is {}", layer_title(layer), i, describe(n)));
+    if (is_self_alias(n, e.second, fmt::format("{}: inputs entry {}", layer_title(layer), i))) {
+      layer.valid = false;
+      return;
+    }
+    if (!n.IsScalar() || n.Scalar().size() > kMaxName) {
+      diags_.error("wrong-type", at_value(n, e), fmt::format("{}: inputs entry {} must be a layer name, but it is {}", layer_title(layer), i, describe(n)));
       layer.valid = false;
       continue;
     }
-    layer.inputs.push_back({n.Scalar(), at(n)});
+    if (!spend(n.Scalar().size(), n)) {
+      layer.valid = false;
+      return;
+    }
+    layer.inputs.push_back({n.Scalar(), at_value(n, e)});
   }
 }
 
@@ -414,6 +559,7 @@ void ModelReader::read_attr(Layer& layer, const AttrSpec& spec, const Entry& e) 
       }
       bool both = true;
       for (int i = 0; i < 2; ++i) {
+        if (is_self_alias(node[i], node, fmt::format("{}[{}]", what, i))) return false;
         if (allow_null && node[i].IsNull()) {
           v.keep[i] = true;
           continue;
@@ -470,7 +616,8 @@ void ModelReader::read_attr(Layer& layer, const AttrSpec& spec, const Entry& e) 
       } else if (node.IsScalar() && node.Tag() != "!" && std::find(falsehoods.begin(), falsehoods.end(), text) != falsehoods.end()) {
         v.flag = false;
       } else {
-        diags_.error("wrong-type", v.loc, fmt::format("{} must be true or false, but it is {}", what, describe(node)));
+        diags_.error("wrong-type", v.loc, fmt::format("{} must be true or false, but it is {}", what, describe(node)),
+                     fmt::format("write {}: true or {}: false", spec.name, spec.name));
         ok = false;
       }
       break;
@@ -480,7 +627,8 @@ void ModelReader::read_attr(Layer& layer, const AttrSpec& spec, const Entry& e) 
       double x = 0;
       auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), x);
       if (!node.IsScalar() || node.Tag() == "!" || ec != std::errc() || end != text.data() + text.size() || !std::isfinite(x)) {
-        diags_.error("wrong-type", v.loc, fmt::format("{} must be a finite number, but it is {}", what, describe(node)));
+        diags_.error("wrong-type", v.loc, fmt::format("{} must be a finite number, but it is {}", what, describe(node)),
+                     fmt::format("write a number such as {} (the default)", spec.default_number));
         ok = false;
       }
       v.number = x;
@@ -498,7 +646,8 @@ void ModelReader::read_attr(Layer& layer, const AttrSpec& spec, const Entry& e) 
 }
 
 void ModelReader::resolve(Graph& graph, const std::optional<InputRef>& output) {
-  // Names: unique, and distinct from the model input's.
+  // Names: unique, and distinct from the model input's. `first` maps a name to its first layer.
+  std::unordered_map<std::string, size_t> first;
   for (size_t i = 0; i < graph.layers.size(); ++i) {
     Layer& layer = graph.layers[i];
     if (layer.name == graph.input_name) {
@@ -506,30 +655,34 @@ void ModelReader::resolve(Graph& graph, const std::optional<InputRef>& output) {
                    "rename the layer, or the input with `input: {name: ...}`");
       continue;
     }
-    for (size_t j = 0; j < i; ++j) {
-      if (graph.layers[j].name != layer.name) continue;
-      std::string help = layer.named ? "give each layer its own name"
-                                     : fmt::format("this unnamed layer is called '{}' after its index; rename the layer at line {}",
-                                                   layer.name, name_locs_[j].line);
-      diags_.error("duplicate-name", name_locs_[i],
-                   fmt::format("layer name '{}' is already used by the layer at line {}", layer.name, name_locs_[j].line), help);
-      break;
-    }
+    auto [it, inserted] = first.emplace(layer.name, i);
+    if (inserted) continue;
+    const size_t j = it->second;
+    std::string help = layer.named ? "give each layer its own name"
+                                   : fmt::format("this unnamed layer is called '{}' after its index; rename the layer at line {}",
+                                                 layer.name, name_locs_[j].line);
+    diags_.error("duplicate-name", name_locs_[i],
+                 fmt::format("layer name '{}' is already used by the layer at line {}", layer.name, name_locs_[j].line), help);
   }
+  auto find = [&](const std::string& name) {
+    auto it = first.find(name);
+    return it == first.end() ? -1 : static_cast<int>(it->second);
+  };
 
-  // References: the model input or an earlier layer.
+  // References: the model input or an earlier layer. A list repeated through an alias repeats
+  // its mistakes at one place: each is reported once.
+  std::unordered_set<std::string> reported;
   auto lookup = [&](InputRef& ref, size_t reader) {
     if (ref.name == graph.input_name) {
       ref.layer = InputRef::kModelInput;
       return true;
     }
-    int found = graph.find_layer(ref.name);
+    int found = find(ref.name);
     if (found >= 0 && static_cast<size_t>(found) < reader) {
       ref.layer = found;
       return true;
     }
-    std::vector<std::string> earlier = {graph.input_name};
-    for (size_t j = 0; j < reader && j < graph.layers.size(); ++j) earlier.push_back(graph.layers[j].name);
+    if (!reported.insert(fmt::format("{}:{}:{}", ref.loc.line, ref.loc.column, ref.name)).second) return false;
     if (found >= 0 && static_cast<size_t>(found) == reader) {
       diags_.error("self-reference", ref.loc, fmt::format("layer '{}' reads its own output", ref.name),
                    "a layer reads the model input or an earlier layer");
@@ -539,8 +692,19 @@ void ModelReader::resolve(Graph& graph, const std::optional<InputRef>& output) {
                                ref.name, graph.layers[found].loc.line),
                    "move this layer below it: models are evaluated in order");
     } else {
-      diags_.error("unknown-layer", ref.loc, fmt::format("no layer or input is called '{}'{}", ref.name, did_you_mean(ref.name, earlier)),
-                   fmt::format("the names this layer can read are: {}", fmt::join(earlier, ", ")));
+      // The input and the nearest earlier layers: a misspelt reference is almost always to one of them.
+      constexpr size_t kShown = 6, kSearched = 64;
+      std::vector<std::string> candidates = {graph.input_name};
+      size_t j = reader;
+      while (j-- > 0 && candidates.size() <= kSearched)
+        if (find(graph.layers[j].name) == static_cast<int>(j)) candidates.push_back(graph.layers[j].name);
+      const size_t shown = std::min(candidates.size() - 1, kShown);
+      const bool omitted = shown + 1 < candidates.size() || j + 1 > 0;
+      std::vector<std::string> readable = {graph.input_name};
+      if (omitted) readable.push_back("...");
+      readable.insert(readable.end(), candidates.rend() - 1 - static_cast<std::ptrdiff_t>(shown), candidates.rend() - 1);
+      diags_.error("unknown-layer", ref.loc, fmt::format("no layer or input is called '{}'{}", ref.name, did_you_mean(ref.name, candidates)),
+                   fmt::format("this layer can read {}", fmt::join(readable, ", ")));
     }
     return false;
   };
@@ -557,12 +721,13 @@ void ModelReader::resolve(Graph& graph, const std::optional<InputRef>& output) {
   }
 
   if (output) {
-    int found = graph.find_layer(output->name);
-    std::vector<std::string> names;
-    for (const Layer& l : graph.layers) names.push_back(l.name);
-    if (found < 0)
+    int found = find(output->name);
+    if (found < 0) {
+      std::vector<std::string> names;
+      for (size_t j = graph.layers.size(); j-- > 0 && names.size() < 64;) names.push_back(graph.layers[j].name);
       diags_.error("unknown-layer", output->loc, fmt::format("output names no layer: '{}'{}", output->name, did_you_mean(output->name, names)),
                    output->name == graph.input_name ? "the output must be a layer, not the model input" : "");
+    }
     graph.output = found;
     graph.output_loc = output->loc;
   } else if (!graph.layers.empty()) {
@@ -574,16 +739,11 @@ void ModelReader::resolve(Graph& graph, const std::optional<InputRef>& output) {
 
 Graph read_model(const SourceFile& file, const std::string& default_name, DiagnosticEngine& diags) {
   YAML::Node root;
+  if (!check_is_text(file, diags)) return Graph{.name = default_name};
   try {
     root = YAML::Load(file.text());
-  } catch (const YAML::DeepRecursion& e) {
-    diags.error("nesting-too-deep", {e.mark.line + 1, e.mark.column + 1, 1}, "the YAML is nested too deeply to read",
-                "a model file needs only a few levels: a mapping, a list of layers, and short lists of sizes");
-    return Graph{.name = default_name};
   } catch (const YAML::Exception& e) {
-    SourceLoc loc{e.mark.line + 1, e.mark.column + 1, 1};
-    if (e.mark.line < 0) loc = {1, 1, 1};
-    diags.error("yaml-syntax", loc, "this is not valid YAML: " + e.msg, "check the indentation and the brackets near this position");
+    report_yaml_error(file, e, diags);
     return Graph{.name = default_name};
   }
   ModelReader reader(file, diags);

@@ -14,9 +14,11 @@ class SourceFile {
   const std::string& text() const { return text_; }
   // 1-based; empty for a line that does not exist.
   std::string_view line(int number) const;
+  int line_count() const { return static_cast<int>(lines_.size()); }
 
   // Columns (1-based, inclusive start) that the token starting at `column` spans on `line`:
-  // a quoted string, a flow collection [...]/{...}, or a plain scalar up to `,`, `]`, `}` or a comment.
+  // a quoted string, a flow collection [...]/{...}, or a plain scalar up to `,`, `]`, `}`, a key's
+  // `: ` or a comment.
   int token_length(int line, int column) const;
   // From `column` to the end of the line's content, leaving out a trailing comment.
   int rest_of_line_length(int line, int column) const;

@@ -13,7 +13,7 @@ namespace {
 bool infer_batchnorm2d(InferContext& ctx) {
   if (!ctx.expect_rank(4, "[N, C, H, W]")) return false;
   const int64_t channels = ctx.input()[1];
-  if (!ctx.check_given("num_features", channels, "channels")) return false;
+  ctx.check_given("num_features", channels, "channels");
   if (!(ctx.attrs().number("eps") > 0))
     return ctx.error("bad-value", fmt::format("{}: eps must be positive, but it is {}", ctx.what(), ctx.attrs().number("eps")),
                      "the usual value is 1e-5", ctx.attrs().loc("eps"));

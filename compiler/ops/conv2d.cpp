@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <numeric>
 
 #include "lower/lower_context.h"
 #include "nnc/reference.h"
@@ -26,6 +27,20 @@ std::array<std::array<int64_t, 2>, 2> resolved_padding(const Attrs& a) {
     return {same_padding(k[0], d[0]), same_padding(k[1], d[1])};
   }
   return {{{padding.ints[0], padding.ints[0]}, {padding.ints[1], padding.ints[1]}}};
+}
+
+// "use groups: 4 or 6": the values nearest `groups` that divide both channel counts.
+std::string groups_help(int64_t groups, int64_t in_channels, int64_t out_channels) {
+  const int64_t common = std::gcd(in_channels, out_channels);
+  if (common > (int64_t{1} << 20)) return "in_channels and out_channels must both be multiples of groups";
+  int64_t below = 1, above = 0;
+  for (int64_t d = 1; d <= common; ++d) {
+    if (common % d != 0) continue;
+    if (d < groups) below = d;
+    if (d > groups && !above) above = d;
+  }
+  std::string help = above ? fmt::format("use groups: {} or {}", below, above) : fmt::format("use groups: {}", below);
+  return help + fmt::format(" (groups must divide both {} and {})", in_channels, out_channels);
 }
 
 bool check_padding_mode(InferContext& ctx, const WindowOp& w, int64_t h, int64_t width) {
@@ -55,18 +70,29 @@ bool infer_conv2d(InferContext& ctx) {
   const Attrs& a = ctx.attrs();
   const Shape& in = ctx.input();
   const int64_t channels = in[1], out_channels = a.integer("out_channels"), groups = a.integer("groups");
-  bool ok = ctx.check_given("in_channels", channels, "channels");
-  if (channels % groups != 0)
+  ctx.check_given("in_channels", channels, "channels");
+  bool ok = true;
+  const bool in_divisible = channels % groups == 0, out_divisible = out_channels % groups == 0;
+  if (!in_divisible && !out_divisible) {
+    ok = ctx.error("groups-mismatch",
+                   fmt::format("{}: groups {} must divide both the {} channels of its input '{}' and out_channels {}", ctx.what(),
+                               groups, channels, ctx.input_name(), out_channels),
+                   groups_help(groups, channels, out_channels), a.loc("groups"));
+  } else if (!in_divisible) {
     ok = ctx.error("groups-mismatch",
                    fmt::format("{}: its input '{}' has {} channels, which is not divisible by groups {}", ctx.what(),
                                ctx.input_name(), channels, groups),
-                   "in_channels and out_channels must both be multiples of groups", a.loc("groups"));
-  if (out_channels % groups != 0)
+                   groups_help(groups, channels, out_channels), a.loc("groups"));
+  } else if (!out_divisible) {
+    const int64_t lower = out_channels / groups * groups;
+    auto higher = checked::add(lower, groups);
+    std::string help = lower > 0 && higher ? fmt::format("use out_channels: {} or {}", lower, *higher)
+                       : higher            ? fmt::format("use out_channels: {}", *higher)
+                                           : fmt::format("use out_channels: {}", lower);
     ok = ctx.error("groups-mismatch",
                    fmt::format("{}: out_channels {} is not divisible by groups {}", ctx.what(), out_channels, groups),
-                   fmt::format("use out_channels: {} or {}", out_channels / groups * groups,
-                               (out_channels / groups + 1) * groups),
-                   a.loc("out_channels"));
+                   help + fmt::format(" (a multiple of groups {})", groups), a.loc("out_channels"));
+  }
 
   WindowOp w;
   w.kernel = a.pair("kernel_size");
@@ -74,17 +100,17 @@ bool infer_conv2d(InferContext& ctx) {
   w.dilation = a.pair("dilation");
   const AttrValue& padding = a.get("padding");
   if (padding.word == "same") {
-    if (w.stride != std::array<int64_t, 2>{1, 1})
-      ok = ctx.error("same-padding-stride",
-                     fmt::format("{}: padding: same needs stride 1, but stride is {}", ctx.what(), format_value(a.get("stride"))),
-                     fmt::format("write the padding explicitly (for this kernel: {}) or use stride 1",
-                                 format_value(AttrValue{.type = AttrType::Size2,
-                                                        .ints = {same_padding(w.kernel[0], w.dilation[0])[0],
-                                                                 same_padding(w.kernel[1], w.dilation[1])[0]}})),
-                     padding.loc);
     for (int axis = 0; axis < 2; ++axis)
       if (!checked::mul(w.dilation[axis], w.kernel[axis] - 1))
         return ctx.error("size-overflow", fmt::format("{}: dilation*(kernel_size-1) overflows 64-bit integers", ctx.what()));
+    if (w.stride != std::array<int64_t, 2>{1, 1}) {
+      auto pads = resolved_padding(a);
+      ok = ctx.error("same-padding-stride",
+                     fmt::format("{}: padding: same needs stride 1, but stride is {}", ctx.what(), format_value(a.get("stride"))),
+                     fmt::format("write padding: {} (what `same` pads for this kernel), or use stride: 1",
+                                 format_value(AttrValue{.type = AttrType::Size2, .ints = {pads[0][0], pads[1][0]}})),
+                     padding.loc);
+    }
   }
   w.pads = resolved_padding(a);
   w.symmetric_padding = w.pads[0][0] == w.pads[0][1] && w.pads[1][0] == w.pads[1][1];

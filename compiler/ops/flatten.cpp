@@ -17,7 +17,9 @@ bool infer_flatten(InferContext& ctx) {
     return ctx.error("bad-dim",
                      fmt::format("{}: start_dim ({}) comes after end_dim ({}) for an input of rank {}", ctx.what(),
                                  ctx.attrs().integer("start_dim"), ctx.attrs().integer("end_dim"), rank),
-                     "start_dim must not be after end_dim", ctx.attrs().loc("start_dim"));
+                     fmt::format("swap them (start_dim: {}, end_dim: {}); start_dim: 1 flattens all but the batch dimension",
+                                 ctx.attrs().integer("end_dim"), ctx.attrs().integer("start_dim")),
+                     ctx.attrs().loc("start_dim"));
   Shape merged(in.begin() + start, in.begin() + end + 1);
   ctx.output.assign(in.begin(), in.begin() + start);
   ctx.output.push_back(*element_count(merged));  // the input's own count fits, so a part of it does

@@ -49,9 +49,11 @@ bool InferContext::check_given(const char* attr, int64_t inferred, const std::st
   std::string code = std::string(attr);
   for (char& c : code)
     if (c == '_') c = '-';
+  std::string noun = what_it_is;
+  if (inferred == 1 && noun.ends_with('s')) noun.pop_back();
   return error(code + "-mismatch",
                fmt::format("{}: {} is {}, but its input '{}' has {} {} (shape {})", what(), attr, attrs().integer(attr),
-                           input_name(), inferred, what_it_is, to_string(input())),
+                           input_name(), inferred, noun, to_string(input())),
                fmt::format("write {}: {}, or leave it out to have it inferred", attr, inferred), attrs().loc(attr));
 }
 

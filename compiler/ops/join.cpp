@@ -38,14 +38,29 @@ bool infer_concat(InferContext& ctx) {
   int64_t total = 0;
   for (size_t i = 0; i < ctx.input_count(); ++i) {
     const Shape& s = ctx.input(i);
-    bool fits = static_cast<int64_t>(s.size()) == rank;
-    for (int64_t d = 0; fits && d < rank; ++d) fits = d == dim || s[d] == first[d];
-    if (!fits)
+    std::string help;
+    if (static_cast<int64_t>(s.size()) != rank) {
+      help = fmt::format("'{}' has rank {} and '{}' rank {}", ctx.input_name(0), rank, ctx.input_name(i), s.size());
+    } else {
+      std::vector<std::string> differ;
+      int64_t only = -1;
+      for (int64_t d = 0; d < rank; ++d) {
+        if (d == dim || s[d] == first[d]) continue;
+        differ.push_back(fmt::format("{} ({} and {})", d, first[d], s[d]));
+        only = d;
+      }
+      if (differ.size() == 1 && s[dim] == first[dim])
+        help = fmt::format("they differ only in dimension {}: join along dim: {}, or make the branches agree", differ[0], only);
+      else if (!differ.empty())
+        help = fmt::format("they differ in dimension{} {}: make the branches agree outside dim {}", differ.size() == 1 ? "" : "s",
+                           fmt::join(differ, ", "), dim);
+    }
+    if (!help.empty())
       return ctx.error("concat-mismatch",
                        fmt::format("{}: its inputs must have the same rank and agree in every dimension but {}, but they "
                                    "are {}",
                                    ctx.what(), dim, describe_inputs(ctx)),
-                       "", ctx.layer().inputs[i].loc);
+                       help, ctx.layer().inputs[i].loc);
     auto sum = checked::add(total, s[dim]);
     if (!sum) return ctx.error("size-overflow", fmt::format("{}: the joined size overflows 64-bit integers", ctx.what()));
     total = *sum;

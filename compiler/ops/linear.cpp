@@ -12,14 +12,15 @@ bool infer_linear(InferContext& ctx) {
   const Shape& in = ctx.input();
   const Attrs& a = ctx.attrs();
   const int64_t features = in.back(), out_features = a.integer("out_features");
+  // A wrong in_features is reported, but the output shape does not depend on it: carry on.
   if (a.given("in_features") && a.integer("in_features") != features) {
     std::string help = fmt::format("write in_features: {}, or leave it out to have it inferred", features);
     if (in.size() > 2) help += fmt::format(" (linear acts on the last dimension; to use all {} values per sample, "
                                            "put a flatten layer before it)", element_count(Shape(in.begin() + 1, in.end())).value_or(0));
-    return ctx.error("in-features-mismatch",
-                     fmt::format("{}: in_features is {}, but its input '{}' has {} features (shape {})", ctx.what(),
-                                 a.integer("in_features"), ctx.input_name(), features, to_string(in)),
-                     help, a.loc("in_features"));
+    ctx.error("in-features-mismatch",
+              fmt::format("{}: in_features is {}, but its input '{}' has {} feature{} (shape {})", ctx.what(),
+                          a.integer("in_features"), ctx.input_name(), features, features == 1 ? "" : "s", to_string(in)),
+              help, a.loc("in_features"));
   }
   ctx.output = in;
   ctx.output.back() = out_features;

@@ -36,7 +36,8 @@ class InferContext {
   bool expect_rank(size_t rank, const char* layout);
   // A dimension index as PyTorch takes it (negative counts from the end); false if out of range.
   bool normalise_dim(const char* attr, int64_t rank, int64_t& dim);
-  // Compares an optional given size (in_channels, ...) with the inferred one.
+  // Compares an optional given size (in_channels, ...) with the inferred one. A mismatch is an
+  // error, but the output shape does not depend on the given size, so callers carry on.
   bool check_given(const char* attr, int64_t inferred, const std::string& what_it_is);
 
   // Results.

@@ -80,14 +80,19 @@ struct Fix {
   int64_t output;
 };
 
-// The value nearest `current` in [lo, hi] (other than `current`; the larger first on a tie) that
-// makes the window exact: span a multiple of the stride, so no row is left over.
+// How far from the current value to look for an exact one.
+constexpr int64_t kSearch = 64;
+
+// The value nearest `current` in [lo, hi] and within kSearch of it (other than `current`; the
+// larger first on a tie) that makes the window exact: span a multiple of the stride, so no row is
+// left over. `axis_with` returns an axis with kernel 0 for a value that is not allowed.
 template <typename MakeAxis>
 std::optional<Fix> nearest_exact(int64_t current, int64_t lo, int64_t hi, MakeAxis axis_with) {
-  for (int64_t dist = 1; dist <= hi - lo; ++dist) {
-    for (int64_t v : {current + dist, current - dist}) {
-      if (v < lo || v > hi) continue;
+  for (int64_t dist = 1; dist <= kSearch; ++dist) {
+    for (int64_t v : {current > INT64_MAX - dist ? INT64_MAX : current + dist, current - dist}) {
+      if (v < lo || v > hi || v == current) continue;
       WindowAxis a = axis_with(v);
+      if (a.kernel < 1) continue;
       WindowResult r = window_output(a);
       if (!r.overflow && r.output >= 1 && r.span % a.stride == 0) return Fix{v, r.output};
     }
@@ -96,11 +101,10 @@ std::optional<Fix> nearest_exact(int64_t current, int64_t lo, int64_t hi, MakeAx
 }
 
 std::string inexact_help(const WindowOp& op, const WindowAxis& axis, int index, bool both_axes) {
-  const int64_t search = 64;  // how far from the current value to look for an exact one
   std::vector<std::string> fixes;
   std::optional<Fix> pad;
   if (op.symmetric_padding) {
-    int64_t max_pad = op.is_pool ? axis.kernel / 2 : axis.pad_lo + search;
+    int64_t max_pad = op.is_pool ? axis.kernel / 2 : INT64_MAX;
     pad = nearest_exact(axis.pad_lo, 0, max_pad, [&](int64_t p) {
       WindowAxis a = axis;
       a.pad_lo = a.pad_hi = p;
@@ -108,13 +112,13 @@ std::string inexact_help(const WindowOp& op, const WindowAxis& axis, int index, 
     });
     if (pad) fixes.push_back(fmt::format("padding {} (output {})", pad->value, pad->output));
   }
-  auto stride = nearest_exact(axis.stride, 1, axis.stride + search, [&](int64_t s) {
+  auto stride = nearest_exact(axis.stride, 1, INT64_MAX, [&](int64_t s) {
     WindowAxis a = axis;
     a.stride = s;
     return a;
   });
   if (stride) fixes.push_back(fmt::format("stride {} (output {})", stride->value, stride->output));
-  auto kernel = nearest_exact(axis.kernel, 1, axis.kernel + search, [&](int64_t k) {
+  auto kernel = nearest_exact(axis.kernel, 1, INT64_MAX, [&](int64_t k) {
     WindowAxis a = axis;
     a.kernel = k;
     if (op.is_pool && a.pad_lo > k / 2) a.kernel = 0;  // pools need padding <= kernel/2
@@ -146,25 +150,30 @@ bool infer_window(InferContext& ctx, const WindowOp& op, int64_t in_h, int64_t i
       return ctx.error("size-overflow", fmt::format("{}: the window arithmetic overflows 64-bit integers", ctx.what()),
                        "use realistic kernel_size, dilation and padding values");
   }
+  const bool square = axes[0].input == axes[1].input && axes[0].pad_lo == axes[1].pad_lo && axes[0].pad_hi == axes[1].pad_hi &&
+                      axes[0].kernel == axes[1].kernel && axes[0].stride == axes[1].stride &&
+                      axes[0].dilation == axes[1].dilation;
+  // With the same numbers on both axes, one diagnostic speaks for both.
   bool ok = true;
-  for (int i = 0; i < 2; ++i) {
+  for (int i = 0; i < (square ? 1 : 2); ++i) {
     if (results[i].output >= 1) continue;
     const WindowAxis& a = axes[i];
-    int64_t extent = a.dilation * (a.kernel - 1) + 1;
+    const int64_t reach = a.dilation * (a.kernel - 1);  // window_output checked it
+    const int64_t extent = reach == INT64_MAX ? INT64_MAX : reach + 1;
     int64_t needed_pad = (extent - a.input + 1) / 2;
     std::string help = op.is_pool ? "use a smaller kernel_size"
                                   : fmt::format("use a smaller kernel_size or dilation, or padding: {} or more", needed_pad);
     ok = ctx.error("kernel-too-large",
                    fmt::format("{}: the window spans {} {} but the padded input has only {} ({} + {} padding), so the "
                                "output {} would be {}",
-                               ctx.what(), extent, row_word(i, extent), a.input + a.pad_lo + a.pad_hi, a.input,
-                               a.pad_lo + a.pad_hi, i == 0 ? "height" : "width", results[i].output),
+                               ctx.what(), extent,
+                               square ? fmt::format("{} and {}", row_word(0, extent), row_word(1, extent)) : row_word(i, extent),
+                               a.input + a.pad_lo + a.pad_hi, a.input, a.pad_lo + a.pad_hi,
+                               square ? "height and width" : i == 0 ? "height" : "width", results[i].output),
                    help, ctx.attrs().loc("kernel_size"));
   }
   if (!ok) return false;
 
-  bool square = axes[0].input == axes[1].input && axes[0].pad_lo == axes[1].pad_lo && axes[0].pad_hi == axes[1].pad_hi &&
-                axes[0].kernel == axes[1].kernel && axes[0].stride == axes[1].stride && axes[0].dilation == axes[1].dilation;
   if (square) {
     ctx.formulas.push_back("OH = OW = " + window_formula(axes[0], results[0]));
   } else {
@@ -172,7 +181,6 @@ bool infer_window(InferContext& ctx, const WindowOp& op, int64_t in_h, int64_t i
     ctx.formulas.push_back("OW = " + window_formula(axes[1], results[1]));
   }
 
-  // With the same numbers on both axes, one warning speaks for both.
   for (int i = 0; i < (square ? 1 : 2); ++i) {
     const WindowAxis& a = axes[i];
     // Windows narrower than the stride skip rows between them by design (a 1x1 stride-2

@@ -1,0 +1,223 @@
+#include "frontend/yaml_errors.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
+
+#include <cstring>
+#include <string_view>
+#include <vector>
+
+namespace nnc {
+namespace {
+
+struct Bracket {
+  int line = 0, column = 0;  // 1-based
+  char c = 0;
+};
+
+// Calls on_bracket(bracket, open) for each flow bracket `[ { ] }` of a YAML text up to (line,
+// column), where `open` holds the brackets open before it, outermost first; stops early when
+// on_bracket returns false. Comments, quoted strings and brackets inside plain scalars
+// (`name: net[1]`) are skipped. Returns the brackets still open where it stopped.
+template <typename OnBracket>
+std::vector<Bracket> scan_brackets(const SourceFile& file, int stop_line, int stop_column, OnBracket on_bracket) {
+  std::vector<Bracket> open;
+  char quote = 0;
+  for (int n = 1; n <= file.line_count() && n <= stop_line; ++n) {
+    std::string_view text = file.line(n);
+    bool node_start = true;  // a bracket or quote here starts a node instead of sitting in a plain scalar
+    for (size_t i = 0; i < text.size(); ++i) {
+      if (n == stop_line && static_cast<int>(i) + 1 >= stop_column) return open;
+      const char c = text[i];
+      if (quote) {
+        if (quote == '"' && c == '\\') {
+          ++i;
+        } else if (c == quote) {
+          if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') ++i;
+          else quote = 0;
+        }
+        continue;
+      }
+      if (c == ' ' || c == '\t') continue;
+      if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t')) break;
+      const bool flow = !open.empty();
+      const bool blank_after = i + 1 == text.size() || text[i + 1] == ' ' || text[i + 1] == '\t';
+      if (node_start && (c == '"' || c == '\'')) {
+        quote = c;
+        node_start = false;
+      } else if ((c == '[' || c == '{') && (node_start || flow)) {
+        Bracket b{n, static_cast<int>(i) + 1, c};
+        if (!on_bracket(b, open)) return open;
+        open.push_back(b);
+        node_start = true;
+      } else if ((c == ']' || c == '}') && flow) {
+        if (!on_bracket(Bracket{n, static_cast<int>(i) + 1, c}, open)) return open;
+        open.pop_back();
+        node_start = false;
+      } else if ((c == ',' && flow) || ((c == '-' || c == '?' || c == ':') && (blank_after || (c == ':' && flow)))) {
+        node_start = true;
+      } else if (node_start && (c == '&' || c == '!')) {
+        while (i + 1 < text.size() && text[i + 1] != ' ' && text[i + 1] != '\t') ++i;  // an anchor or tag
+      } else {
+        node_start = false;
+      }
+    }
+  }
+  return open;
+}
+
+std::vector<Bracket> open_brackets_at(const SourceFile& file, int line, int column) {
+  return scan_brackets(file, line, column, [](const Bracket&, const std::vector<Bracket>&) { return true; });
+}
+
+const char* what_opens(char c) { return c == '[' ? "list" : "mapping"; }
+char closer_of(char c) { return c == '[' ? ']' : '}'; }
+
+// The innermost open bracket `c`, if any.
+const Bracket* innermost(const std::vector<Bracket>& open, char c) {
+  for (auto it = open.rbegin(); it != open.rend(); ++it)
+    if (it->c == c) return &*it;
+  return nullptr;
+}
+
+bool starts_with(const std::string& text, const char* prefix) { return text.compare(0, std::strlen(prefix), prefix) == 0; }
+
+// Where yaml-cpp stopped: its Mark, 1-based, clamped into the file.
+SourceLoc stop_position(const SourceFile& file, const YAML::Mark& mark) {
+  if (mark.line < 0) return {1, 1, 1};
+  SourceLoc loc{mark.line + 1, mark.column + 1, 1};
+  if (loc.line > file.line_count() && file.line_count() > 0) {
+    loc.line = file.line_count();
+    loc.column = static_cast<int>(file.line(loc.line).size()) + 1;
+  }
+  return loc;
+}
+
+void report_deep_nesting(const SourceFile& file, const YAML::DeepRecursion& e, DiagnosticEngine& diags) {
+  const std::string help = "a model file needs only a few levels: a mapping, a list of layers, and short lists of sizes";
+  // A run of brackets this deep is the culprit; point at where it starts.
+  constexpr size_t kDeep = 100;
+  Bracket start;
+  size_t deepest = 0;
+  scan_brackets(file, file.line_count(), INT32_MAX, [&](const Bracket& b, const std::vector<Bracket>& open) {
+    if (b.c == ']' || b.c == '}') return !(start.line && open.size() == 1);
+    if (open.size() + 1 >= kDeep && !start.line) start = open.front();
+    deepest = std::max(deepest, open.size() + 1);
+    return true;
+  });
+  if (start.line) {
+    diags.error("nesting-too-deep", {start.line, start.column, 1},
+                fmt::format("the YAML is nested too deeply to read: the brackets from here on nest {} levels deep", deepest),
+                help);
+    return;
+  }
+  diags.error("nesting-too-deep", stop_position(file, e.mark),
+              fmt::format("the YAML is nested too deeply to read: more than {} levels here", e.depth()), help);
+}
+
+}  // namespace
+
+bool check_is_text(const SourceFile& file, DiagnosticEngine& diags) {
+  for (int n = 1; n <= file.line_count(); ++n) {
+    size_t nul = file.line(n).find('\0');
+    if (nul == std::string_view::npos) continue;
+    diags.error("yaml-syntax", {n, static_cast<int>(nul) + 1, 1}, "the file contains a NUL byte, so it is not YAML text",
+                "a model file is a text file: check that this is the model and not a binary file");
+    return false;
+  }
+  return true;
+}
+
+void report_yaml_error(const SourceFile& file, const YAML::Exception& error, DiagnosticEngine& diags) {
+  if (const auto* deep = dynamic_cast<const YAML::DeepRecursion*>(&error)) {
+    report_deep_nesting(file, *deep, diags);
+    return;
+  }
+  const SourceLoc stop = stop_position(file, error.mark);
+  const std::string& msg = error.msg;
+  const std::string_view line = file.line(stop.line);
+  const std::string gave_up = fmt::format("the YAML reader looked for it up to line {}, column {}", stop.line, stop.column);
+
+  if (starts_with(msg, YAML::ErrorMsg::END_OF_SEQ_FLOW) || starts_with(msg, YAML::ErrorMsg::END_OF_MAP_FLOW)) {
+    const char c = starts_with(msg, YAML::ErrorMsg::END_OF_SEQ_FLOW) ? '[' : '{';
+    const std::vector<Bracket> open = open_brackets_at(file, stop.line, stop.column);
+    if (const Bracket* b = innermost(open, c)) {
+      diags.error("yaml-syntax", {b->line, b->column, 1}, fmt::format("this `{}` opens a {} that is never closed", c, what_opens(c)),
+                  fmt::format("add the closing `{}` ({})", closer_of(c), gave_up));
+      return;
+    }
+  }
+  if (starts_with(msg, YAML::ErrorMsg::FLOW_END) && stop.column <= static_cast<int>(line.size())) {
+    const char c = line[stop.column - 1];
+    std::vector<Bracket> open = open_brackets_at(file, stop.line, stop.column);
+    if (!open.empty() && closer_of(open.back().c) != c) {
+      diags.error("yaml-syntax", stop,
+                  fmt::format("this `{}` does not close the `{}` opened at line {}, column {}", c, open.back().c,
+                              open.back().line, open.back().column),
+                  fmt::format("close the {} with `{}` first", what_opens(open.back().c), closer_of(open.back().c)));
+      return;
+    }
+    if (open.empty() && (c == ']' || c == '}')) {
+      diags.error("yaml-syntax", stop, fmt::format("this `{}` closes nothing: no `{}` is open here", c, c == ']' ? '[' : '{'),
+                  "remove it, or add the opening bracket it belongs to");
+      return;
+    }
+  }
+  const bool tab_indent = line.find_first_not_of(" \t") != std::string_view::npos &&
+                          line.substr(0, line.find_first_not_of(" \t")).find('\t') != std::string_view::npos;
+  if (starts_with(msg, YAML::ErrorMsg::TAB_IN_INDENTATION) || tab_indent) {
+    diags.error("yaml-syntax", {stop.line, 1, 1}, "this line is indented with a tab, but YAML indents with spaces only",
+                "replace the tab with spaces");
+    return;
+  }
+  if (starts_with(msg, YAML::ErrorMsg::MAP_VALUE)) {
+    // `key: 3` followed by a line indented further reads as one multi-line value `3 key2`, then `:`.
+    auto indent = [](std::string_view text) {  // where the line's first key starts, after any `- `
+      size_t i = text.find_first_not_of(' ');
+      while (i != std::string_view::npos && text.substr(i, 2) == "- ") i = text.find_first_not_of(' ', i + 1);
+      return i;
+    };
+    int above = stop.line - 1;
+    while (above > 0 && (indent(file.line(above)) == std::string_view::npos || file.line(above)[indent(file.line(above))] == '#'))
+      --above;
+    const bool first_colon = line.find(':') == static_cast<size_t>(stop.column - 1);
+    if (above > 0 && first_colon && indent(line) != std::string_view::npos && indent(line) > indent(file.line(above))) {
+      diags.error("yaml-syntax", {stop.line, static_cast<int>(indent(line)) + 1, 1},
+                  "this line is indented more than the line above it, so YAML reads it as part of that line's value",
+                  fmt::format("indent it by {} spaces, like the line above", indent(file.line(above))));
+      return;
+    }
+  }
+  struct Known {
+    const char* yaml_cpp;
+    const char* message;
+    const char* help;
+  };
+  static const Known known[] = {
+      {YAML::ErrorMsg::MAP_VALUE, "a `key: value` pair is not allowed here",
+       "check the indentation (the keys of one mapping start in the same column), or quote a value that contains `: `"},
+      {YAML::ErrorMsg::END_OF_MAP, "this line's indentation does not fit the mapping it is in",
+       "indent it like the other keys of its mapping, or like the `- ` items of its list"},
+      {YAML::ErrorMsg::END_OF_SEQ, "this line's indentation does not fit the list it is in",
+       "the `- ` items of one list start in the same column"},
+      {YAML::ErrorMsg::BLOCK_ENTRY, "a list item `- ` is not allowed here",
+       "check this line's indentation: the `- ` items of one list start in the same column, below their key"},
+      {YAML::ErrorMsg::UNKNOWN_ANCHOR, "this alias names no anchor defined before it",
+       "an alias `*name` repeats the node marked `&name` earlier in the file: define the anchor first, or write the value out"},
+      {YAML::ErrorMsg::EOF_IN_SCALAR, "a quoted string is not closed before the end of the file", "add the closing quote"},
+  };
+  if (starts_with(msg, YAML::ErrorMsg::INVALID_ESCAPE)) {
+    diags.error("yaml-syntax", stop,
+                fmt::format("unknown escape `\\{}` in a double-quoted string", msg.substr(std::strlen(YAML::ErrorMsg::INVALID_ESCAPE))),
+                "write `\\\\` for a backslash, or use single quotes, in which a backslash is an ordinary character");
+    return;
+  }
+  for (const Known& k : known) {
+    if (!starts_with(msg, k.yaml_cpp)) continue;
+    diags.error("yaml-syntax", stop, k.message, k.help);
+    return;
+  }
+  diags.error("yaml-syntax", stop, "this is not valid YAML: " + msg, "check the indentation and the brackets near this position");
+}
+
+}  // namespace nnc

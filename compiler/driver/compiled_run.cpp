@@ -48,12 +48,18 @@ std::optional<int> prepare_model(const RunOptions& options, PreparedModel& out) 
   if (weights.empty()) {
     out.params = init_parameters(graph, options.seed);
   } else {
+    // An unreadable or malformed file is an I/O error; parameters that do not fit the model are a model error.
+    auto file = SafetensorsFile::read(weights);
+    if (!file) {
+      std::cerr << "nnc: error: " << file.error().message << "\n";
+      return kExitUsage;
+    }
     std::vector<std::string> warnings;
-    auto loaded = load_parameters(graph, weights, warnings);
+    auto loaded = load_parameters(graph, *file, warnings);
     for (const std::string& w : warnings) std::cerr << "nnc: warning: " << w << "\n";
     if (!loaded) {
       std::cerr << "nnc: error: " << loaded.error().message << "\n";
-      return std::filesystem::exists(weights) ? kExitModelError : kExitUsage;
+      return kExitModelError;
     }
     out.params = std::move(*loaded);
   }

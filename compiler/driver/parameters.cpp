@@ -6,20 +6,18 @@
 #include <cstring>
 
 #include "nnc/init.h"
-#include "nnc/safetensors.h"
 
 namespace nnc {
 
-Result<ParameterSet> load_parameters(const Graph& graph, const std::string& path, std::vector<std::string>& warnings) {
-  auto file = SafetensorsFile::read(path);
-  if (!file) return file.error();
+Result<ParameterSet> load_parameters(const Graph& graph, const SafetensorsFile& file, std::vector<std::string>& warnings) {
+  const std::string& path = file.name();
   ParameterSet params;
   std::vector<std::string> problems;
   for (const Layer& layer : graph.layers) {
     for (const ParamSpec& p : layer.params) {
       const std::string key = layer.name + "." + p.key;
-      auto entry = file->entries().find(key);
-      if (entry == file->entries().end()) {
+      auto entry = file.entries().find(key);
+      if (entry == file.entries().end()) {
         problems.push_back(fmt::format("'{}' is missing (expected shape {})", key, to_string(p.shape)));
         continue;
       }
@@ -28,7 +26,7 @@ Result<ParameterSet> load_parameters(const Graph& graph, const std::string& path
                                        to_string(entry->second.shape), entry->second.dtype, layer.op, layer.name, to_string(p.shape)));
         continue;
       }
-      auto tensor = file->tensor(key);
+      auto tensor = file.tensor(key);
       if (!tensor) {
         problems.push_back(tensor.error().message);
         continue;
@@ -41,7 +39,7 @@ Result<ParameterSet> load_parameters(const Graph& graph, const std::string& path
     for (const std::string& p : problems) message += "\n  " + p;
     return Error{message};
   }
-  for (const auto& [key, entry] : file->entries())
+  for (const auto& [key, entry] : file.entries())
     if (!params.count(key)) warnings.push_back(fmt::format("{}: '{}' is not used by the model", path, key));
   return params;
 }

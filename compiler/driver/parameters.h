@@ -10,14 +10,16 @@
 #include "graph/graph.h"
 #include "lower/memory_plan.h"
 #include "nnc/result.h"
+#include "nnc/safetensors.h"
 #include "nnc/tensor.h"
 
 namespace nnc {
 
 using ParameterSet = std::map<std::string, Tensor>;
 
-// Every parameter the graph needs, with its shape; keys the model does not use become `warnings`.
-Result<ParameterSet> load_parameters(const Graph& graph, const std::string& path, std::vector<std::string>& warnings);
+// Every parameter the graph needs from `file` (already read and well-formed), with its shape and dtype F32; an
+// error lists each key that is missing or differs. Keys the model does not use become `warnings`.
+Result<ParameterSet> load_parameters(const Graph& graph, const SafetensorsFile& file, std::vector<std::string>& warnings);
 ParameterSet init_parameters(const Graph& graph, uint64_t seed);
 
 // The parameters laid out as `layout` says, in one 64-byte-aligned block.

@@ -27,7 +27,7 @@ struct SummaryOptions {
 struct RunOptions {
   std::string file;
   std::string weights, input, output;
-  uint64_t seed = 0;
+  int64_t seed = 0;
   int threads = 1;
   bool verify = false;
   int runs = 0;       // bench: 0 picks a count that takes about a second

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <charconv>
 #include <exception>
 #include <iostream>
 
@@ -51,8 +52,17 @@ void add_run_options(CLI::App* cmd, RunOptions& o) {
   cmd->add_option("file", o.file, "model file (YAML)")->required();
   cmd->add_option("--weights", o.weights, "safetensors file with every parameter (default: the model's `weights:`, else seeded)");
   cmd->add_option("--input", o.input, "the input as .npy (float32, C order, the model's input shape); default: seeded noise");
-  cmd->add_option("--seed", o.seed, "seed for parameters without a weights file, and for the input without --input");
-  cmd->add_option("--threads", o.threads, "threads for parallel loops")->check(CLI::PositiveNumber);
+  cmd->add_option("--seed", o.seed, "seed for parameters without a weights file, and for the input without --input")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            int64_t value = 0;
+            auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+            if (ec != std::errc() || end != text.data() + text.size() || value < 0)
+              return "the seed must be a whole number from 0 to 9223372036854775807, not '" + text + "'";
+            return "";
+          },
+          "0..2^63-1"));
+  cmd->add_option("--threads", o.threads, "threads for parallel loops (1 to 256)")->check(CLI::Range(1, 256).description(""));
   add_color_option(cmd, o.color);
 }
 
@@ -96,7 +106,8 @@ int run(int argc, char** argv) {
              "loops (the Loop IR as C-like text), llvm (optimised LLVM IR), asm, obj")
       ->required();
   emit_cmd->add_option("-o,--output", emit.output, "output file (default: standard output, for text)");
-  emit_cmd->add_option("--threads", emit.threads, "threads the code is scheduled for (parallel loops when > 1)")->check(CLI::PositiveNumber);
+  emit_cmd->add_option("--threads", emit.threads, "threads the code is scheduled for (parallel loops when > 1; 1 to 256)")
+      ->check(CLI::Range(1, 256).description(""));
   add_color_option(emit_cmd, emit.color);
 
   OpsOptions ops;

@@ -31,12 +31,11 @@ int run_bench(const RunOptions& options) {
   PreparedModel prepared;
   if (auto status = prepare_model(options, prepared)) return *status;
   const Graph& graph = prepared.model.graph;
-  Tensor input;
-  if (auto status = prepare_input(options, graph, input)) return *status;
-  Tensor output(prepared.lowered.output_shape);
+  const Tensor& input = prepared.input;
+  Tensor& output = prepared.output;
   Executable& model = *prepared.compiled;
 
-  // Warm up, then pick a run count that fills about a second (within 10..options.runs).
+  // Warm up, then unless --runs says, pick a run count (10 to 10000) that takes about a second.
   auto warm = Clock::now();
   for (int i = 0; i < 3; ++i) model.run(input.data(), output.data());
   double estimate = elapsed_ms(warm) / 3;

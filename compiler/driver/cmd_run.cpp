@@ -50,10 +50,8 @@ int run_run(const RunOptions& options) {
   PreparedModel prepared;
   if (auto status = prepare_model(options, prepared)) return *status;
   const Graph& graph = prepared.model.graph;
-  Tensor input;
-  if (auto status = prepare_input(options, graph, input)) return *status;
-
-  Tensor output(prepared.lowered.output_shape);
+  const Tensor& input = prepared.input;
+  Tensor& output = prepared.output;
   auto start = std::chrono::steady_clock::now();
   prepared.compiled->run(input.data(), output.data());
   double run_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

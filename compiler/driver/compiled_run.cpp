@@ -35,6 +35,27 @@ std::optional<int> check_memory(const LoweredModel& lowered) {
   return kExitModelError;
 }
 
+// The input tensor `options` asks for: a .npy file of the model's input shape, or seeded noise.
+std::optional<int> read_input(const RunOptions& options, const Graph& graph, Tensor& input) {
+  if (options.input.empty()) {
+    input = random_input(graph.input_shape, options.seed);
+    return std::nullopt;
+  }
+  auto read = read_npy(options.input);
+  if (!read) {
+    std::cerr << "nnc: error: " << read.error().message << "\n";
+    return kExitUsage;
+  }
+  if (read->shape() != graph.input_shape) {
+    std::cerr << fmt::format("nnc: error: {} holds shape {}, but the model's input '{}' has shape {}\n", options.input,
+                             to_string(read->shape()), graph.input_name, to_string(graph.input_shape));
+    return kExitModelError;
+  }
+  input = std::move(*read);
+  return std::nullopt;
+}
+
+
 }  // namespace
 
 std::optional<int> prepare_model(const RunOptions& options, PreparedModel& out) {
@@ -74,26 +95,7 @@ std::optional<int> prepare_model(const RunOptions& options, PreparedModel& out) 
   }
   out.compiled = (*backend)->compile(out.lowered);
   out.compiled->set_parameters(pack_parameters(out.lowered.params, out.params));
-  return std::nullopt;
+  out.output = Tensor(out.lowered.output_shape);
+  return read_input(options, graph, out.input);
 }
-
-std::optional<int> prepare_input(const RunOptions& options, const Graph& graph, Tensor& input) {
-  if (options.input.empty()) {
-    input = random_input(graph.input_shape, options.seed);
-    return std::nullopt;
-  }
-  auto read = read_npy(options.input);
-  if (!read) {
-    std::cerr << "nnc: error: " << read.error().message << "\n";
-    return kExitUsage;
-  }
-  if (read->shape() != graph.input_shape) {
-    std::cerr << fmt::format("nnc: error: {} holds shape {}, but the model's input '{}' has shape {}\n", options.input,
-                             to_string(read->shape()), graph.input_name, to_string(graph.input_shape));
-    return kExitModelError;
-  }
-  input = std::move(*read);
-  return std::nullopt;
-}
-
 }  // namespace nnc

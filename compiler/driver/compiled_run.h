@@ -17,13 +17,12 @@ struct PreparedModel {
   LoweredModel lowered;
   ParameterSet params;
   std::unique_ptr<Executable> compiled;
+  Tensor input;   // from --input, or seeded noise
+  Tensor output;  // the output's shape, zeros
 };
 
-// Loads, checks, lowers and compiles MODEL with its weights (or seeded parameters). Reports
-// problems on stderr; on failure returns the exit status to use.
+// Loads, checks, lowers and compiles MODEL with its weights (or seeded parameters), and reads
+// or makes its input. Reports problems on stderr; on failure returns the exit status to use.
 std::optional<int> prepare_model(const RunOptions& options, PreparedModel& out);
-
-// The input tensor `options` asks for: a .npy file of the model's input shape, or seeded noise.
-std::optional<int> prepare_input(const RunOptions& options, const Graph& graph, Tensor& input);
 
 }  // namespace nnc

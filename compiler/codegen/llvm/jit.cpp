@@ -66,10 +66,10 @@ llvm::Expected<std::unique_ptr<Jit>> Jit::create() {
   result->jit_->getIRTransformLayer().setTransform(
       [target](llvm::orc::ThreadSafeModule module, const llvm::orc::MaterializationResponsibility&) -> llvm::Expected<llvm::orc::ThreadSafeModule> {
         module.withModuleDo([target](llvm::Module& m) { optimize(m, *target); });
-        return std::move(module);
+        return module;
       });
   if (auto err = result->jit_->getMainJITDylib().define(llvm::orc::absoluteSymbols(allowed_symbols(*result->jit_))))
-    return std::move(err);
+    return err;
   return result;
 }
 

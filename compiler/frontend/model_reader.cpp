@@ -49,6 +49,8 @@ class ModelReader {
   SourceLoc at_value(const YAML::Node& value, const Entry& entry) const;
   // Where the alias `*name` for `node` (anchored `&name`) is written, searching from `from` on.
   SourceLoc alias_at(const YAML::Node& node, SourceLoc from) const;
+  // An empty list item `-` is marked at the token after it; this finds its dash.
+  SourceLoc empty_item_at(SourceLoc next) const;
   // Reports `item` (of `container`) if it is an alias of the container itself.
   bool is_self_alias(const YAML::Node& item, const YAML::Node& container, const std::string& what);
   bool spend(size_t amount, const YAML::Node& node);
@@ -136,6 +138,21 @@ SourceLoc ModelReader::alias_at(const YAML::Node& node, SourceLoc from) const {
     }
   }
   return anchor;
+}
+
+SourceLoc ModelReader::empty_item_at(SourceLoc next) const {
+  if (via_alias_) return next;
+  for (int n = next.line; n >= 1; --n) {
+    std::string_view text = file_.line(n);
+    if (n == next.line) text = text.substr(0, static_cast<size_t>(std::max(next.column - 1, 0)));
+    const size_t comment = text.find(" #");
+    if (comment != std::string_view::npos) text = text.substr(0, comment);
+    const size_t first = text.find_first_not_of(" \t"), last = text.find_last_not_of(" \t");
+    if (first == std::string_view::npos || text[first] == '#') continue;
+    if (text[last] == '-') return {n, static_cast<int>(last) + 1, 1};
+    break;
+  }
+  return next;
 }
 
 bool ModelReader::is_self_alias(const YAML::Node& item, const YAML::Node& container, const std::string& what) {
@@ -375,7 +392,7 @@ void ModelReader::read_layers(const Entry& entry, Graph& graph) {
 Layer ModelReader::read_layer(const YAML::Node& item, size_t index, const YAML::Node& list) {
   Layer layer;
   layer.name = std::to_string(index);
-  layer.loc = at(item);
+  layer.loc = item.IsNull() ? empty_item_at(at(item)) : at(item);
   name_locs_.push_back(layer.loc);
   if (item.is(list)) {
     // `layers: &l [*l]` makes the list its own item.

@@ -257,7 +257,7 @@ def main():
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument("--count", type=int, default=3000, help="mutants to write")
     parser.add_argument("--batch", type=int, default=250, help="files per nnc run")
-    parser.add_argument("--timeout", type=float, default=20.0, help="seconds per nnc run")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds per nnc run")
     parser.add_argument("--keep", help="write the mutants here and keep them")
     parser.add_argument("sources", nargs="+", help="model files or directories of them")
     args = parser.parse_args()

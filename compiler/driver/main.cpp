@@ -114,6 +114,10 @@ int run(int argc, char** argv) {
   CLI::App* ops_cmd = app.add_subcommand("ops", "list every op with its attributes, types and defaults");
   add_choice(ops_cmd, "--format", ops.markdown, {{"text", false}, {"markdown", true}}, "text (default) or markdown");
 
+  const std::string run_status = "Exit status: 0 ok, 1 model error (or weights/input that do not fit it), 2 usage or I/O error, 3 a bug in nnc.";
+  for (CLI::App* cmd : {run_cmd, bench_cmd, emit_cmd}) cmd->footer(run_status);
+  ops_cmd->footer("The same tables, with the model format around them: docs/model-format.md");
+
   // `nnc MODEL.yaml ...` is `nnc run MODEL.yaml ...`.
   std::vector<char*> args(argv, argv + argc);
   static char run_word[] = "run";

@@ -23,7 +23,7 @@ const std::vector<std::string> kCommands = {"run", "check", "summary", "emit", "
 std::string ops_epilog() {
   std::string text = "Ops:\n";
   for (const OpDef* op : all_ops()) text += fmt::format("  {:<20}{}\n", op->name, op->summary);
-  return text + "\nExit status: 0 ok, 1 model error, 2 usage or unreadable file.\nThe model format: docs/model-format.md";
+  return text + "\nExit status: 0 ok, 1 model error, 2 usage or unreadable file, 3 a bug in nnc.\nThe model format: docs/model-format.md";
 }
 
 // A word option shown and checked as its words ("text, json or github"), stored as an enum.

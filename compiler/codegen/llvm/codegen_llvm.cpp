@@ -292,13 +292,40 @@ class CodeGenLLVM : public ExprFunctor<llvm::Value*>, public StmtFunctor<void> {
       if (store_value) return annotate(builder_.CreateAlignedStore(store_value, address, llvm::Align(4)), b);
       return annotate(builder_.CreateAlignedLoad(type, address, llvm::Align(4)), b);
     }
-    // A small constant stride: one contiguous load of the span, then every stride-th lane.
+    // A small constant stride: the span loaded as whole vectors (the last one masked, so nothing
+    // past the span is touched), then every stride-th lane picked out.
     if (stride && stride->value > 1 && stride->value <= 8 && !store_value) {
-      const int64_t lanes = index.type().lanes, step = stride->value, span = (lanes - 1) * step + 1;
-      auto* wide = llvm::FixedVectorType::get(builder_.getFloatTy(), static_cast<unsigned>(span));
-      llvm::Value* all = annotate(builder_.CreateAlignedLoad(wide, element_address(b, codegen(ramp->base)), llvm::Align(4)), b);
+      const unsigned lanes = index.type().lanes, step = static_cast<unsigned>(stride->value);
+      const unsigned span = (lanes - 1) * step + 1, chunks = (span + lanes - 1) / lanes;
+      llvm::Value* base = codegen(ramp->base);
+      llvm::Value* all = nullptr;
+      for (unsigned c = 0; c < chunks; ++c) {
+        llvm::Value* address = element_address(b, builder_.CreateAdd(base, builder_.getInt64(c * lanes)));
+        const unsigned valid = std::min(lanes, span - c * lanes);
+        llvm::Value* part;
+        if (valid == lanes) {
+          part = annotate(builder_.CreateAlignedLoad(type, address, llvm::Align(4)), b);
+        } else {
+          std::vector<llvm::Constant*> mask;
+          for (unsigned i = 0; i < lanes; ++i) mask.push_back(builder_.getInt1(i < valid));
+          part = annotate(builder_.CreateMaskedLoad(type, address, llvm::Align(4), llvm::ConstantVector::get(mask)), b);
+        }
+        if (!all) {
+          all = part;
+          continue;
+        }
+        std::vector<int> joined;  // all's lanes followed by part's
+        unsigned have = c * lanes;
+        for (unsigned i = 0; i < have + lanes; ++i) joined.push_back(static_cast<int>(i < have ? i : have + (i - have)));
+        if (have > lanes) {
+          std::vector<int> widen;
+          for (unsigned i = 0; i < have; ++i) widen.push_back(static_cast<int>(i < lanes ? i : lanes));
+          part = builder_.CreateShuffleVector(part, widen);
+        }
+        all = builder_.CreateShuffleVector(all, part, joined);
+      }
       std::vector<int> picks;
-      for (int64_t i = 0; i < lanes; ++i) picks.push_back(static_cast<int>(i * step));
+      for (unsigned i = 0; i < lanes; ++i) picks.push_back(static_cast<int>(i * step));
       return builder_.CreateShuffleVector(all, picks);
     }
     llvm::Value* indices = codegen(index);

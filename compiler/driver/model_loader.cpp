@@ -51,13 +51,6 @@ std::optional<std::string> read_file(const std::string& path, DiagnosticEngine& 
 
 }  // namespace
 
-bool LoadedModel::shapes_known() const {
-  if (graph.output < 0 || graph.layers.empty()) return false;
-  for (const Layer& layer : graph.layers)
-    if (!layer.shape) return false;
-  return true;
-}
-
 LoadedModel load_model_text(const std::string& path, std::string text) {
   LoadedModel model;
   model.path = path;

@@ -17,8 +17,6 @@ struct LoadedModel {
   DiagnosticEngine diags;
 
   bool unreadable() const { return !source; }
-  // Shapes are known for every layer and the output.
-  bool shapes_known() const;
 };
 
 LoadedModel load_model(const std::string& path);

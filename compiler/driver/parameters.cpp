@@ -74,12 +74,6 @@ Tensor pack_parameters(const ParamLayout& layout, const ParameterSet& params) {
   return block;
 }
 
-std::vector<const Tensor*> layer_parameters(const Layer& layer, const ParameterSet& params) {
-  std::vector<const Tensor*> out;
-  for (const ParamSpec& p : layer.params) out.push_back(&params.at(layer.name + "." + p.key));
-  return out;
-}
-
 Tensor random_input(const Shape& shape, uint64_t seed) {
   Tensor t(shape);
   Pcg32 rng = stream_for(seed, "input");

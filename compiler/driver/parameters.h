@@ -25,9 +25,6 @@ ParameterSet init_parameters(const Graph& graph, uint64_t seed);
 // The parameters laid out as `layout` says, in one 64-byte-aligned block.
 Tensor pack_parameters(const ParamLayout& layout, const ParameterSet& params);
 
-// The tensors of one layer's parameters, in the order of layer.params.
-std::vector<const Tensor*> layer_parameters(const Layer& layer, const ParameterSet& params);
-
 // A seeded input of the given shape, uniform in [-1, 1).
 Tensor random_input(const Shape& shape, uint64_t seed);
 

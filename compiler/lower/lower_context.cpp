@@ -55,12 +55,6 @@ const Buffer& LowerContext::param(const std::string& key) const {
   ir_bug(fmt::format("layer '{}' has no parameter '{}'", layer_.name, key));
 }
 
-bool LowerContext::has_param(const std::string& key) const {
-  for (const auto& p : params_)
-    if (p.first == key) return true;
-  return false;
-}
-
 std::string LowerContext::fresh_name(const std::string& base) {
   std::string name = base;
   for (int n = 1; !used_names_.insert(name).second; ++n) name = fmt::format("{}{}", base, n);

@@ -56,7 +56,6 @@ class LowerContext {
   // the dim-1 index where the caller has it.
   ir::Stmt store_output(const ir::Expr& index, const ir::Expr& value, const ir::Expr& channel = ir::Expr());
   const ir::Buffer& param(const std::string& key) const;
-  bool has_param(const std::string& key) const;
   const ir::Buffer& scratch() const { return scratch_; }
 
   // A variable name unique in the kernel: `oc`, then `oc1`, `oc2`, ...

@@ -34,7 +34,7 @@ int write_cpp(const EmitOptions& options, const LoadedModel& model, const Lowere
   if (auto status = obtain_parameters(options.weights, options.seed, model, params)) return *status;
   Tensor packed = pack_parameters(lowered.params, params);
   codegen::CppSources sources = codegen::emit_cpp(
-      lowered, packed.data(), {.model_name = model.graph.name, .model_path = options.file, .nnc_version = NNC_VERSION});
+      lowered, packed.data(), {.model_name = model.graph.name, .model_file = std::filesystem::path(options.file).filename().string(), .nnc_version = NNC_VERSION});
   std::error_code error;
   std::filesystem::create_directories(options.output, error);
   if (error) {

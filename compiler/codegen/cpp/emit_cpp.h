@@ -14,7 +14,7 @@ struct CppSources {
 
 struct CppEmitOptions {
   std::string model_name;  // as the model spells it
-  std::string model_path;
+  std::string model_file;  // its file name, without directories, so that the output is the same in any checkout
   std::string nnc_version;
 };
 

@@ -132,7 +132,20 @@ std::string CodePrinter::visit(const Cast* op) {
   if (cpp()) return "static_cast<" + scalar_type(op->type) + ">(" + print(op->value) + ")";
   return std::string(op->type.is_float() ? "(float)" : "(int64_t)") + "(" + print(op->value) + ")";
 }
+namespace {
+
+// The first index of a stride-1 Ramp, whose lanes are consecutive elements.
+const Ramp* dense_ramp(const Expr& index) {
+  const Ramp* ramp = index.as<Ramp>();
+  const IntImm* stride = ramp ? ramp->stride.as<IntImm>() : nullptr;
+  return stride && stride->value == 1 && ramp->base.type().is_scalar() ? ramp : nullptr;
+}
+
+}  // namespace
+
 std::string CodePrinter::visit(const Load* op) {
+  if (const Ramp* ramp = dense_ramp(op->index); cpp() && ramp)
+    return fmt::format("nnc_rt::load_dense<{}>({} + {})", op->type.lanes, buffer_name(op->buffer), print(ramp->base));
   if (cpp() && op->type.is_vector())
     return fmt::format("nnc_rt::load<{}>({}, {})", op->type.lanes, buffer_name(op->buffer), print(op->index));
   return buffer_name(op->buffer) + "[" + print(op->index) + "]"; }
@@ -177,6 +190,10 @@ void CodePrinter::visit(const For* op) {
 }
 
 void CodePrinter::visit(const Store* op) {
+  if (const Ramp* ramp = dense_ramp(op->index); cpp() && ramp) {
+    line() << "nnc_rt::store_dense(" << buffer_name(op->buffer) << " + " << print(ramp->base) << ", " << print(op->value) << ");\n";
+    return;
+  }
   if (cpp() && op->value.type().is_vector()) {
     line() << "nnc_rt::store(" << buffer_name(op->buffer) << ", " << print(op->index) << ", " << print(op->value) << ");\n";
     return;

@@ -74,6 +74,18 @@ inline void store(float* buffer, const vec<std::int64_t, N>& index, const vec<fl
   for (int i = 0; i < N; ++i) buffer[index.lane[i]] = value.lane[i];
 }
 
+// The same for the common case of consecutive elements, which compilers turn into vector moves.
+template <int N>
+inline vec<float, N> load_dense(const float* p) {
+  vec<float, N> r{};
+  for (int i = 0; i < N; ++i) r.lane[i] = p[i];
+  return r;
+}
+template <int N>
+inline void store_dense(float* p, const vec<float, N>& value) {
+  for (int i = 0; i < N; ++i) p[i] = value.lane[i];
+}
+
 template <int N>
 inline float reduce_add(const vec<float, N>& a) {
   float sum = 0.0f;

@@ -79,6 +79,18 @@ inline void store(float* buffer, const vec<std::int64_t, N>& index, const vec<fl
   for (int i = 0; i < N; ++i) buffer[index.lane[i]] = value.lane[i];
 }
 
+// The same for the common case of consecutive elements, which compilers turn into vector moves.
+template <int N>
+inline vec<float, N> load_dense(const float* p) {
+  vec<float, N> r{};
+  for (int i = 0; i < N; ++i) r.lane[i] = p[i];
+  return r;
+}
+template <int N>
+inline void store_dense(float* p, const vec<float, N>& value) {
+  for (int i = 0; i < N; ++i) p[i] = value.lane[i];
+}
+
 template <int N>
 inline float reduce_add(const vec<float, N>& a) {
   float sum = 0.0f;
@@ -188,26 +200,26 @@ static void conv2d_0(const float* __restrict x, float* __restrict y, const float
       float acc2[16];
       float acc1[16];
       float acc[16];
-      nnc_rt::store(acc, nnc_rt::ramp<16>(0, 1), nnc_rt::broadcast<16, float>(bias[0]));
-      nnc_rt::store(acc1, nnc_rt::ramp<16>(0, 1), nnc_rt::broadcast<16, float>(bias[1]));
-      nnc_rt::store(acc2, nnc_rt::ramp<16>(0, 1), nnc_rt::broadcast<16, float>(bias[2]));
-      nnc_rt::store(acc3, nnc_rt::ramp<16>(0, 1), nnc_rt::broadcast<16, float>(bias[3]));
-      nnc_rt::store(acc4, nnc_rt::ramp<16>(0, 1), nnc_rt::broadcast<16, float>(bias[4]));
+      nnc_rt::store_dense(acc + 0, nnc_rt::broadcast<16, float>(bias[0]));
+      nnc_rt::store_dense(acc1 + 0, nnc_rt::broadcast<16, float>(bias[1]));
+      nnc_rt::store_dense(acc2 + 0, nnc_rt::broadcast<16, float>(bias[2]));
+      nnc_rt::store_dense(acc3 + 0, nnc_rt::broadcast<16, float>(bias[3]));
+      nnc_rt::store_dense(acc4 + 0, nnc_rt::broadcast<16, float>(bias[4]));
       for (std::int64_t kh = 0; kh < 5; ++kh) {
         for (std::int64_t kw = 0; kw < 5; ++kw) {
-          const auto x1 = nnc_rt::load<16>(x, nnc_rt::ramp<16>((((oh + kh) * 28) + (ow0 + kw)), 1));
-          nnc_rt::store(acc, nnc_rt::ramp<16>(0, 1), (nnc_rt::load<16>(acc, nnc_rt::ramp<16>(0, 1)) + (x1 * nnc_rt::broadcast<16, float>(weight[((kh * 5) + kw)]))));
-          nnc_rt::store(acc1, nnc_rt::ramp<16>(0, 1), (nnc_rt::load<16>(acc1, nnc_rt::ramp<16>(0, 1)) + (x1 * nnc_rt::broadcast<16, float>(weight[(((kh + 5) * 5) + kw)]))));
-          nnc_rt::store(acc2, nnc_rt::ramp<16>(0, 1), (nnc_rt::load<16>(acc2, nnc_rt::ramp<16>(0, 1)) + (x1 * nnc_rt::broadcast<16, float>(weight[(((kh + 10) * 5) + kw)]))));
-          nnc_rt::store(acc3, nnc_rt::ramp<16>(0, 1), (nnc_rt::load<16>(acc3, nnc_rt::ramp<16>(0, 1)) + (x1 * nnc_rt::broadcast<16, float>(weight[(((kh + 15) * 5) + kw)]))));
-          nnc_rt::store(acc4, nnc_rt::ramp<16>(0, 1), (nnc_rt::load<16>(acc4, nnc_rt::ramp<16>(0, 1)) + (x1 * nnc_rt::broadcast<16, float>(weight[(((kh + 20) * 5) + kw)]))));
+          const auto x1 = nnc_rt::load_dense<16>(x + (((oh + kh) * 28) + (ow0 + kw)));
+          nnc_rt::store_dense(acc + 0, (nnc_rt::load_dense<16>(acc + 0) + (x1 * nnc_rt::broadcast<16, float>(weight[((kh * 5) + kw)]))));
+          nnc_rt::store_dense(acc1 + 0, (nnc_rt::load_dense<16>(acc1 + 0) + (x1 * nnc_rt::broadcast<16, float>(weight[(((kh + 5) * 5) + kw)]))));
+          nnc_rt::store_dense(acc2 + 0, (nnc_rt::load_dense<16>(acc2 + 0) + (x1 * nnc_rt::broadcast<16, float>(weight[(((kh + 10) * 5) + kw)]))));
+          nnc_rt::store_dense(acc3 + 0, (nnc_rt::load_dense<16>(acc3 + 0) + (x1 * nnc_rt::broadcast<16, float>(weight[(((kh + 15) * 5) + kw)]))));
+          nnc_rt::store_dense(acc4 + 0, (nnc_rt::load_dense<16>(acc4 + 0) + (x1 * nnc_rt::broadcast<16, float>(weight[(((kh + 20) * 5) + kw)]))));
         }
       }
-      nnc_rt::store(y, nnc_rt::ramp<16>(((oh * 24) + ow0), 1), nnc_rt::load<16>(acc, nnc_rt::ramp<16>(0, 1)));
-      nnc_rt::store(y, nnc_rt::ramp<16>((((oh + 24) * 24) + ow0), 1), nnc_rt::load<16>(acc1, nnc_rt::ramp<16>(0, 1)));
-      nnc_rt::store(y, nnc_rt::ramp<16>((((oh + 48) * 24) + ow0), 1), nnc_rt::load<16>(acc2, nnc_rt::ramp<16>(0, 1)));
-      nnc_rt::store(y, nnc_rt::ramp<16>((((oh + 72) * 24) + ow0), 1), nnc_rt::load<16>(acc3, nnc_rt::ramp<16>(0, 1)));
-      nnc_rt::store(y, nnc_rt::ramp<16>((((oh + 96) * 24) + ow0), 1), nnc_rt::load<16>(acc4, nnc_rt::ramp<16>(0, 1)));
+      nnc_rt::store_dense(y + ((oh * 24) + ow0), nnc_rt::load_dense<16>(acc + 0));
+      nnc_rt::store_dense(y + (((oh + 24) * 24) + ow0), nnc_rt::load_dense<16>(acc1 + 0));
+      nnc_rt::store_dense(y + (((oh + 48) * 24) + ow0), nnc_rt::load_dense<16>(acc2 + 0));
+      nnc_rt::store_dense(y + (((oh + 72) * 24) + ow0), nnc_rt::load_dense<16>(acc3 + 0));
+      nnc_rt::store_dense(y + (((oh + 96) * 24) + ow0), nnc_rt::load_dense<16>(acc4 + 0));
     }
   }
 }

@@ -1,12 +1,15 @@
-// `nnc emit MODEL --emit loops|llvm|asm|obj [-o PATH]`: the compiler's output at each stage.
+// `nnc emit MODEL --emit loops|cpp|llvm|asm|obj [-o PATH]`: the compiler's output at each stage.
 #include <unistd.h>
 
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
 #include "codegen/cpp/code_printer.h"
+#include "codegen/cpp/emit_cpp.h"
 #include "driver/backend.h"
 #include "driver/commands.h"
+#include "driver/compiled_run.h"
 #include "driver/report.h"
 #include "lower/lower.h"
 #include "nnc/file_io.h"
@@ -21,6 +24,33 @@ std::string loop_ir(const LoweredModel& lowered) {
   return text.str();
 }
 
+// NAME.hpp and NAME.cpp in the directory options.output.
+int write_cpp(const EmitOptions& options, const LoadedModel& model, const LoweredModel& lowered) {
+  if (options.output.empty() || options.output == "-") {
+    std::cerr << "nnc: --emit cpp writes two files: give their directory with -o DIR\n";
+    return kExitUsage;
+  }
+  ParameterSet params;
+  if (auto status = obtain_parameters(options.weights, options.seed, model, params)) return *status;
+  Tensor packed = pack_parameters(lowered.params, params);
+  codegen::CppSources sources = codegen::emit_cpp(
+      lowered, packed.data(), {.model_name = model.graph.name, .model_file = std::filesystem::path(options.file).filename().string(), .nnc_version = NNC_VERSION});
+  std::error_code error;
+  std::filesystem::create_directories(options.output, error);
+  if (error) {
+    std::cerr << "nnc: error: cannot create " << options.output << ": " << error.message() << "\n";
+    return kExitUsage;
+  }
+  for (const auto& [extension, text] : {std::pair{".hpp", &sources.header}, std::pair{".cpp", &sources.source}}) {
+    std::string path = (std::filesystem::path(options.output) / (sources.name + extension)).string();
+    if (auto written = write_file_atomically(path, {*text}); !written) {
+      std::cerr << "nnc: error: " << written.error().message << "\n";
+      return kExitUsage;
+    }
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int run_emit(const EmitOptions& options) {
@@ -31,6 +61,7 @@ int run_emit(const EmitOptions& options) {
 
   LoweredModel lowered = lower_graph(model.graph, LowerOptions{.threads = options.threads});
   std::string result;
+  if (options.what == EmitKind::Cpp) return write_cpp(options, model, lowered);
   if (options.what == EmitKind::Loops) {
     result = loop_ir(lowered);
   } else {

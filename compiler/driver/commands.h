@@ -41,6 +41,8 @@ struct EmitOptions {
   std::string file;
   EmitKind what = EmitKind::Loops;
   std::string output;  // a file (a directory for cpp); empty or "-": stdout, for text
+  std::string weights;  // cpp: the parameters to embed (default: the model's `weights:`, else seeded)
+  int64_t seed = 0;
   int threads = 1;
   ColorMode color = ColorMode::Auto;
 };

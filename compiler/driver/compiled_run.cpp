@@ -15,8 +15,8 @@ namespace nnc {
 namespace {
 
 // `weights:` in the model is relative to the model file; --weights is as given.
-std::string weights_path(const RunOptions& options, const LoadedModel& model) {
-  if (!options.weights.empty()) return options.weights;
+std::string weights_path(const std::string& weights, const LoadedModel& model) {
+  if (!weights.empty()) return weights;
   if (model.graph.weights.empty()) return "";
   return (std::filesystem::path(model.path).parent_path() / model.graph.weights).string();
 }
@@ -58,32 +58,36 @@ std::optional<int> read_input(const RunOptions& options, const Graph& graph, Ten
 
 }  // namespace
 
+std::optional<int> obtain_parameters(const std::string& weights_option, int64_t seed, const LoadedModel& model, ParameterSet& out) {
+  std::string weights = weights_path(weights_option, model);
+  if (weights.empty()) {
+    out = init_parameters(model.graph, static_cast<uint64_t>(seed));
+    return std::nullopt;
+  }
+  // An unreadable or malformed file is an I/O error; parameters that do not fit the model are a model error.
+  auto file = SafetensorsFile::read(weights);
+  if (!file) {
+    std::cerr << "nnc: error: " << file.error().message << "\n";
+    return kExitUsage;
+  }
+  std::vector<std::string> warnings;
+  auto loaded = load_parameters(model.graph, *file, warnings);
+  for (const std::string& w : warnings) std::cerr << "nnc: warning: " << w << "\n";
+  if (!loaded) {
+    std::cerr << "nnc: error: " << loaded.error().message << "\n";
+    return kExitModelError;
+  }
+  out = std::move(*loaded);
+  return std::nullopt;
+}
+
 std::optional<int> prepare_model(const RunOptions& options, PreparedModel& out) {
   out.model = load_model(options.file);
   print_diagnostics(std::cerr, out.model, TextStyle{use_color(options.color, STDERR_FILENO)});
   if (out.model.unreadable()) return kExitUsage;
   if (out.model.diags.has_errors()) return kExitModelError;
   const Graph& graph = out.model.graph;
-
-  std::string weights = weights_path(options, out.model);
-  if (weights.empty()) {
-    out.params = init_parameters(graph, options.seed);
-  } else {
-    // An unreadable or malformed file is an I/O error; parameters that do not fit the model are a model error.
-    auto file = SafetensorsFile::read(weights);
-    if (!file) {
-      std::cerr << "nnc: error: " << file.error().message << "\n";
-      return kExitUsage;
-    }
-    std::vector<std::string> warnings;
-    auto loaded = load_parameters(graph, *file, warnings);
-    for (const std::string& w : warnings) std::cerr << "nnc: warning: " << w << "\n";
-    if (!loaded) {
-      std::cerr << "nnc: error: " << loaded.error().message << "\n";
-      return kExitModelError;
-    }
-    out.params = std::move(*loaded);
-  }
+  if (auto status = obtain_parameters(options.weights, options.seed, out.model, out.params)) return status;
 
   set_num_threads(options.threads);
   out.lowered = lower_graph(graph, LowerOptions{.threads = num_threads()});
@@ -98,4 +102,5 @@ std::optional<int> prepare_model(const RunOptions& options, PreparedModel& out) 
   out.output = Tensor(out.lowered.output_shape);
   return read_input(options, graph, out.input);
 }
+
 }  // namespace nnc

@@ -21,6 +21,10 @@ struct PreparedModel {
   Tensor output;  // the output's shape, zeros
 };
 
+// The parameters `weights` (else the model's `weights:`) holds, or seeded ones; reports problems on stderr and
+// on failure returns the exit status to use.
+std::optional<int> obtain_parameters(const std::string& weights, int64_t seed, const LoadedModel& model, ParameterSet& out);
+
 // Loads, checks, lowers and compiles MODEL with its weights (or seeded parameters), and reads
 // or makes its input. Reports problems on stderr; on failure returns the exit status to use.
 std::optional<int> prepare_model(const RunOptions& options, PreparedModel& out);

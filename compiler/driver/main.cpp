@@ -102,10 +102,12 @@ int run(int argc, char** argv) {
   CLI::App* emit_cmd = app.add_subcommand("emit", "write the compiled model: Loop IR, LLVM IR, assembly or an object file");
   emit_cmd->add_option("file", emit.file, "model file (YAML)")->required();
   add_choice(emit_cmd, "--emit", emit.what,
-             {{"loops", EmitKind::Loops}, {"llvm", EmitKind::Llvm}, {"asm", EmitKind::Asm}, {"obj", EmitKind::Obj}},
-             "loops (the Loop IR as C-like text), llvm (optimised LLVM IR), asm, obj")
+             {{"loops", EmitKind::Loops}, {"cpp", EmitKind::Cpp}, {"llvm", EmitKind::Llvm}, {"asm", EmitKind::Asm}, {"obj", EmitKind::Obj}},
+             "loops (the Loop IR as C-like text), cpp (standalone C++: -o DIR gets NAME.hpp and NAME.cpp), llvm (optimised LLVM IR), asm, obj")
       ->required();
-  emit_cmd->add_option("-o,--output", emit.output, "output file (default: standard output, for text)");
+  emit_cmd->add_option("-o,--output", emit.output, "output file, or directory for cpp (default: standard output, for text)");
+  emit_cmd->add_option("--weights", emit.weights, "cpp: safetensors file with the parameters to embed (default: the model's `weights:`, else seeded)");
+  emit_cmd->add_option("--seed", emit.seed, "cpp: seed for the parameters without a weights file")->check(CLI::NonNegativeNumber);
   emit_cmd->add_option("--threads", emit.threads, "threads the code is scheduled for (parallel loops when > 1; 1 to 256)")
       ->check(CLI::Range(1, 256).description(""));
   add_color_option(emit_cmd, emit.color);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Fails, printing the diff, unless tests/golden/loops/ is exactly what regen.sh writes with this nnc.
+# Fails, printing the diff, unless tests/golden/loops/ and cpp/ are exactly what regen.sh writes with this nnc.
 #
 #   tests/golden/check.sh NNC
 set -eu
@@ -7,10 +7,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 fresh=$(mktemp -d)
 trap 'rm -rf "$fresh"' EXIT
 "$here/regen.sh" "$1" "$fresh"
-if ! diff -ru "$here/loops" "$fresh"; then
-  echo "The Loop IR differs from tests/golden/loops (- committed, + now). If the change is intended, run"
+if ! diff -ru "$here/loops" "$fresh/loops" || ! diff -ru "$here/cpp" "$fresh/cpp"; then
+  echo "The emitted code differs from tests/golden (- committed, + now). If the change is intended, run"
   echo "  tests/golden/regen.sh $1"
-  echo "and commit the new .loops files with the change."
+  echo "and commit the new files with the change."
   exit 1
 fi
-echo "golden Loop IR: $(ls "$fresh" | wc -l) models unchanged"
+echo "golden Loop IR: $(ls "$fresh/loops" | wc -l) models unchanged; golden C++: $(ls "$fresh/cpp" | wc -l) files unchanged"

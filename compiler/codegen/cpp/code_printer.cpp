@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstdio>
 
 namespace nnc::codegen {
 
@@ -16,21 +17,32 @@ std::string float_literal(float value) {
   return text + "f";
 }
 
+std::string hex_float_literal(float value) {
+  if (!std::isfinite(value)) return float_literal(value);
+  char text[32];
+  std::snprintf(text, sizeof text, "%af", static_cast<double>(value));
+  return text;
+}
+
 std::ostream& CodePrinter::line() { return out_ << std::string(static_cast<size_t>(indent_) * 2, ' '); }
 
 std::string CodePrinter::buffer_name(const Buffer& b) const { return b->name; }
 
+std::string CodePrinter::scalar_type(Type t) const {
+  return t.is_float() ? "float" : t.is_bool() ? "bool" : cpp() ? "std::int64_t" : "int64_t";
+}
 
-namespace {
-
-std::string parameter_list(const std::vector<Buffer>& args) {
+std::string CodePrinter::parameter_list(const std::vector<Buffer>& args, bool maybe_unused) const {
   std::string params;
   for (size_t i = 0; i < args.size(); ++i) {
     if (i) params += ", ";
-    params += fmt::format("{}float* __restrict {}", args[i]->read_only ? "const " : "", args[i]->name);
+    params += fmt::format("{}{}float* __restrict {}", maybe_unused ? "[[maybe_unused]] " : "", args[i]->read_only ? "const " : "",
+                          args[i]->name);
   }
   return params;
 }
+
+namespace {
 
 // How the entry point names a buffer it hands a kernel: an argument, or an offset into one.
 std::string pointer_to(const Buffer& b) {
@@ -49,12 +61,13 @@ void CodePrinter::print_function(const Function& f, const std::string& qualifier
   line() << "}\n";
 }
 
-void CodePrinter::print_module(const Module& m) {
+void CodePrinter::print_module(const Module& m, const std::string& entry_name) {
   for (const Function& f : m.functions) {
     print_function(f, "static ");
     out_ << "\n";
   }
-  line() << "void " << m.entry_name << "(" << parameter_list(m.entry_args) << ") {\n";
+  // A model without parameters leaves the entry's parameter block unused.
+  line() << "void " << (entry_name.empty() ? m.entry_name : entry_name) << "(" << parameter_list(m.entry_args, cpp()) << ") {\n";
   ++indent_;
   for (const KernelCall& call : m.entry) {
     std::string args;
@@ -92,52 +105,82 @@ std::string CodePrinter::visit(const Add* op) {
 
 std::string CodePrinter::visit(const Div* op) {
   if (op->type.is_float()) return "(" + print(op->a) + " / " + print(op->b) + ")";
-  return "nnc_floor_div(" + print(op->a) + ", " + print(op->b) + ")";
+  return (cpp() ? "nnc_rt::floor_div(" : "nnc_floor_div(") + print(op->a) + ", " + print(op->b) + ")";
 }
-std::string CodePrinter::visit(const Mod* op) { return "nnc_floor_mod(" + print(op->a) + ", " + print(op->b) + ")"; }
+std::string CodePrinter::visit(const Mod* op) {
+  return (cpp() ? "nnc_rt::floor_mod(" : "nnc_floor_mod(") + print(op->a) + ", " + print(op->b) + ")";
+}
 // Written as comparisons so that both backends agree on NaN: a NaN `a` gives `b` for both.
 std::string CodePrinter::visit(const Min* op) {
+  if (cpp()) return "nnc_rt::min(" + print(op->a) + ", " + print(op->b) + ")";
   std::string a = print(op->a), b = print(op->b);
   return "(" + a + " < " + b + " ? " + a + " : " + b + ")";
 }
 std::string CodePrinter::visit(const Max* op) {
+  if (cpp()) return "nnc_rt::max(" + print(op->a) + ", " + print(op->b) + ")";
   std::string a = print(op->a), b = print(op->b);
   return "(" + a + " > " + b + " ? " + a + " : " + b + ")";
 }
 std::string CodePrinter::visit(const Not* op) { return "!" + print(op->a); }
 std::string CodePrinter::visit(const Select* op) {
+  if (cpp() && op->type.is_vector())
+    return "nnc_rt::select(" + print(op->condition) + ", " + print(op->true_value) + ", " + print(op->false_value) + ")";
   return "(" + print(op->condition) + " ? " + print(op->true_value) + " : " + print(op->false_value) + ")";
 }
 std::string CodePrinter::visit(const Cast* op) {
+  if (cpp() && op->type.is_vector()) return "nnc_rt::cast<" + scalar_type(op->type) + ">(" + print(op->value) + ")";
+  if (cpp()) return "static_cast<" + scalar_type(op->type) + ">(" + print(op->value) + ")";
   return std::string(op->type.is_float() ? "(float)" : "(int64_t)") + "(" + print(op->value) + ")";
 }
-std::string CodePrinter::visit(const Load* op) { return buffer_name(op->buffer) + "[" + print(op->index) + "]"; }
-std::string CodePrinter::visit(const Ramp* op) {
-  return fmt::format("ramp<{}>({}, {})", op->lanes, print(op->base), print(op->stride));
+namespace {
+
+// The first index of a stride-1 Ramp, whose lanes are consecutive elements.
+const Ramp* dense_ramp(const Expr& index) {
+  const Ramp* ramp = index.as<Ramp>();
+  const IntImm* stride = ramp ? ramp->stride.as<IntImm>() : nullptr;
+  return stride && stride->value == 1 && ramp->base.type().is_scalar() ? ramp : nullptr;
 }
-std::string CodePrinter::visit(const Broadcast* op) { return fmt::format("broadcast<{}>({})", op->lanes, print(op->value)); }
-std::string CodePrinter::visit(const ReduceAdd* op) { return fmt::format("reduce_add({})", print(op->value)); }
+
+}  // namespace
+
+std::string CodePrinter::visit(const Load* op) {
+  if (const Ramp* ramp = dense_ramp(op->index); cpp() && ramp)
+    return fmt::format("nnc_rt::load_dense<{}>({} + {})", op->type.lanes, buffer_name(op->buffer), print(ramp->base));
+  if (cpp() && op->type.is_vector())
+    return fmt::format("nnc_rt::load<{}>({}, {})", op->type.lanes, buffer_name(op->buffer), print(op->index));
+  return buffer_name(op->buffer) + "[" + print(op->index) + "]"; }
+std::string CodePrinter::visit(const Ramp* op) {
+  return fmt::format("{}<{}>({}, {})", helper("ramp"), op->lanes, print(op->base), print(op->stride));
+}
+std::string CodePrinter::visit(const Broadcast* op) {
+  if (cpp()) return fmt::format("nnc_rt::broadcast<{}, {}>({})", op->lanes, scalar_type(op->value.type()), print(op->value));
+  return fmt::format("broadcast<{}>({})", op->lanes, print(op->value));
+}
+std::string CodePrinter::visit(const ReduceAdd* op) { return fmt::format("{}({})", helper("reduce_add"), print(op->value)); }
 std::string CodePrinter::visit(const Call* op) {
   std::string args;
   for (size_t i = 0; i < op->args.size(); ++i) args += (i ? ", " : "") + print(op->args[i]);
   const char* name = op->function == Intrinsic::Abs ? "fabs" : intrinsic_name(op->function);
-  return fmt::format("std::{}({})", name, args);
+  if (cpp()) name = intrinsic_name(op->function);
+  return fmt::format("{}::{}({})", cpp() ? "nnc_rt" : "std", name, args);
 }
 
 void CodePrinter::visit(const LetStmt* op) {
   Type t = op->value.type();
-  std::string type = t.is_vector() ? to_string(t) : t.is_float() ? "float" : t.is_bool() ? "bool" : "int64_t";
+  std::string type = !t.is_vector() ? scalar_type(t) : cpp() ? "auto" : to_string(t);
   line() << fmt::format("const {} {} = {};\n", type, op->name, print(op->value));
   print(op->body);
 }
 
 void CodePrinter::visit(const For* op) {
-  if (op->for_kind == ForKind::Parallel) line() << "#pragma omp parallel for\n";
+  // Guarded, so that the code compiles warning-free (and runs serially) without -fopenmp.
+  if (op->for_kind == ForKind::Parallel && cpp()) out_ << "#ifdef _OPENMP\n#pragma omp parallel for\n#endif\n";
+  if (op->for_kind == ForKind::Parallel && !cpp()) line() << "#pragma omp parallel for\n";
   std::string min = print(op->min), extent = print(op->extent);
   std::string end = op->min.as<IntImm>() && op->extent.as<IntImm>()
                         ? std::to_string(op->min.as<IntImm>()->value + op->extent.as<IntImm>()->value)
                         : "(" + min + " + " + extent + ")";
-  line() << fmt::format("for (int64_t {0} = {1}; {0} < {2}; ++{0}) {{", op->name, min, end);
+  line() << fmt::format("for ({0} {1} = {2}; {1} < {3}; ++{1}) {{", scalar_type(Type::i64()), op->name, min, end);
   if (op->for_kind == ForKind::Vectorized || op->for_kind == ForKind::Unrolled) out_ << "  // " << for_kind_name(op->for_kind);
   out_ << "\n";
   ++indent_;
@@ -147,6 +190,14 @@ void CodePrinter::visit(const For* op) {
 }
 
 void CodePrinter::visit(const Store* op) {
+  if (const Ramp* ramp = dense_ramp(op->index); cpp() && ramp) {
+    line() << "nnc_rt::store_dense(" << buffer_name(op->buffer) << " + " << print(ramp->base) << ", " << print(op->value) << ");\n";
+    return;
+  }
+  if (cpp() && op->value.type().is_vector()) {
+    line() << "nnc_rt::store(" << buffer_name(op->buffer) << ", " << print(op->index) << ", " << print(op->value) << ");\n";
+    return;
+  }
   line() << buffer_name(op->buffer) << "[" << print(op->index) << "] = " << print(op->value) << ";\n";
 }
 

@@ -9,14 +9,17 @@
 
 namespace nnc::codegen {
 
+// Loops: the debug dump, compact and readable. Cpp: valid C++17 over the helpers in prologue.hpp.
+enum class Dialect { Loops, Cpp };
+
 class CodePrinter : public ir::ExprFunctor<std::string>, public ir::StmtFunctor<void> {
  public:
-  explicit CodePrinter(std::ostream& out) : out_(out) {}
+  explicit CodePrinter(std::ostream& out, Dialect dialect = Dialect::Loops) : out_(out), dialect_(dialect) {}
 
   // `void name(const float* __restrict a, float* __restrict b, ...) { ... }`
   void print_function(const ir::Function& f, const std::string& qualifiers = "");
-  // Every kernel, then the entry point calling them in order.
-  void print_module(const ir::Module& m);
+  // Every kernel, then the entry point (named `entry_name`, default the module's) calling them in order.
+  void print_module(const ir::Module& m, const std::string& entry_name = "");
   std::string print(const ir::Expr& e) { return ir::ExprFunctor<std::string>::dispatch(e); }
   void print(const ir::Stmt& s) { ir::StmtFunctor<void>::dispatch(s); }
 
@@ -33,12 +36,20 @@ class CodePrinter : public ir::ExprFunctor<std::string>, public ir::StmtFunctor<
 
   std::ostream& line();  // a new line at the current indentation
   std::string buffer_name(const ir::Buffer& b) const;
+  bool cpp() const { return dialect_ == Dialect::Cpp; }
+  // A prologue helper: `nnc_rt::name` in C++, `name` in the dump.
+  std::string helper(const std::string& name) const { return cpp() ? "nnc_rt::" + name : name; }
+  std::string scalar_type(ir::Type t) const;
+  std::string parameter_list(const std::vector<ir::Buffer>& args, bool maybe_unused = false) const;
 
   std::ostream& out_;
+  Dialect dialect_;
   int indent_ = 0;
 };
 
 // C++ spelling of an f32 constant that reads back exactly.
 std::string float_literal(float value);
+// The exact C++17 hexadecimal spelling of an f32 constant (`0x1.8p+1f`).
+std::string hex_float_literal(float value);
 
 }  // namespace nnc::codegen

@@ -141,9 +141,41 @@ const Ramp* dense_ramp(const Expr& index) {
   return stride && stride->value == 1 && ramp->base.type().is_scalar() ? ramp : nullptr;
 }
 
+// Whether every access to `buffer` in `body` reads or writes all of it as one vector, so that
+// C++ can hold it in a vector variable (a register) instead of an array in memory.
+class WholeVectorAccess : public IRVisitor {
+ public:
+  static bool holds(const Buffer& buffer, const Stmt& body) {
+    if (buffer->size < 2) return false;
+    WholeVectorAccess check(buffer);
+    check.IRVisitor::visit(body);
+    return check.whole_;
+  }
+
+ private:
+  explicit WholeVectorAccess(const Buffer& buffer) : buffer_(buffer.get()) {}
+  void check(const Buffer& b, const Expr& index, int lanes) {
+    if (b.get() != buffer_) return;
+    const Ramp* ramp = dense_ramp(index);
+    const IntImm* base = ramp ? ramp->base.as<IntImm>() : nullptr;
+    whole_ = whole_ && base && base->value == 0 && lanes == buffer_->size;
+  }
+  void visit(const Load* op) override {
+    check(op->buffer, op->index, op->type.lanes);
+    IRVisitor::visit(op);
+  }
+  void visit(const Store* op) override {
+    check(op->buffer, op->index, op->value.type().lanes);
+    IRVisitor::visit(op);
+  }
+  const BufferNode* buffer_;
+  bool whole_ = true;
+};
+
 }  // namespace
 
 std::string CodePrinter::visit(const Load* op) {
+  if (cpp() && vector_variables_.count(op->buffer.get())) return buffer_name(op->buffer);
   if (const Ramp* ramp = dense_ramp(op->index); cpp() && ramp)
     return fmt::format("nnc_rt::load_dense<{}>({} + {})", op->type.lanes, buffer_name(op->buffer), print(ramp->base));
   if (cpp() && op->type.is_vector())
@@ -190,6 +222,10 @@ void CodePrinter::visit(const For* op) {
 }
 
 void CodePrinter::visit(const Store* op) {
+  if (cpp() && vector_variables_.count(op->buffer.get())) {
+    line() << buffer_name(op->buffer) << " = " << print(op->value) << ";\n";
+    return;
+  }
   if (const Ramp* ramp = dense_ramp(op->index); cpp() && ramp) {
     line() << "nnc_rt::store_dense(" << buffer_name(op->buffer) << " + " << print(ramp->base) << ", " << print(op->value) << ");\n";
     return;
@@ -221,7 +257,12 @@ void CodePrinter::visit(const IfThenElse* op) {
 
 // Local buffer names are unique in a kernel, so the declaration needs no scope of its own.
 void CodePrinter::visit(const Allocate* op) {
-  line() << fmt::format("float {}[{}];\n", op->buffer->name, op->buffer->size);
+  if (cpp() && WholeVectorAccess::holds(op->buffer, op->body)) {
+    vector_variables_.insert(op->buffer.get());
+    line() << fmt::format("nnc_rt::vec<float, {}> {}{{}};\n", op->buffer->size, op->buffer->name);
+  } else {
+    line() << fmt::format("float {}[{}];\n", op->buffer->name, op->buffer->size);
+  }
   print(op->body);
 }
 

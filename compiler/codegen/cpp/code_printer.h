@@ -3,6 +3,7 @@
 // and the standalone C++ backend, so the two cannot drift apart.
 #include <ostream>
 #include <string>
+#include <unordered_set>
 
 #include "ir/ir.h"
 #include "ir/visitor.h"
@@ -45,6 +46,8 @@ class CodePrinter : public ir::ExprFunctor<std::string>, public ir::StmtFunctor<
   std::ostream& out_;
   Dialect dialect_;
   int indent_ = 0;
+  // Local buffers printed as `nnc_rt::vec` variables (Cpp dialect).
+  std::unordered_set<const ir::BufferNode*> vector_variables_;
 };
 
 // C++ spelling of an f32 constant that reads back exactly.

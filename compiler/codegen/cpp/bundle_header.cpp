@@ -11,7 +11,8 @@ std::string bundle_header(const LoweredModel& lowered, const std::string& name, 
   std::string banner = generated_banner(origin, "obj");
   banner += fmt::format(
       "// The API of {0}.o, which holds the model's machine code for the CPU nnc ran on, and its parameters.\n"
-      "// Link it into any C++17 program, e.g. `g++ -std=c++17 main.cpp {0}.o`: it needs only libc and libm.\n"
+      "// Link it into any C++17 program, e.g. `g++ -std=c++17 main.cpp {0}.o`: it needs only libc and libm (glibc's\n"
+      "// vector math, libmvec, comes with -lm, which g++ and clang++ link by default).\n"
       "// Parallel loops (--threads > 1) run on the calling thread.\n",
       name);
   std::string definitions = fmt::format(
@@ -20,8 +21,10 @@ std::string bundle_header(const LoweredModel& lowered, const std::string& name, 
       "namespace {1} {{\n\n"
       "inline void forward(const float* input, float* output, float* workspace) {{ {0}(input, output, workspace); }}\n\n"
       "inline void forward(const float* input, float* output) {{\n"
-      "  thread_local std::vector<float> workspace(workspace_size);\n"
-      "  forward(input, output, workspace.data());\n"
+      "  // Any float-aligned workspace will do; cache-line-aligned ones are faster.\n"
+      "  struct alignas(64) CacheLine {{ float floats[16]; }};\n"
+      "  thread_local std::vector<CacheLine> workspace((workspace_size + 15) / 16);\n"
+      "  forward(input, output, reinterpret_cast<float*>(workspace.data()));\n"
       "}}\n\n"
       "}}  // namespace {1}\n",
       symbol, name);

@@ -18,6 +18,13 @@ llvm::GlobalVariable* parameter_constant(llvm::Module& module, llvm::ArrayRef<fl
   return global;
 }
 
+// A caller's workspace need only be float-aligned (the API of --emit cpp), and kernels get slices of it, so no
+// buffer argument may be assumed more aligned than that.
+void drop_argument_alignment(llvm::Module& module) {
+  for (llvm::Function& f : module)
+    for (llvm::Argument& argument : f.args()) argument.removeAttr(llvm::Attribute::Alignment);
+}
+
 // The bundle has no thread pool: each parallel loop runs as one task over its whole range, on the calling thread.
 void define_serial_parallel_for(llvm::Module& module, const llvm::AttributeSet& attributes) {
   llvm::Function* f = module.getFunction(kParallelForName);
@@ -53,6 +60,7 @@ void make_bundle(llvm::Module& module, const std::string& entry_name, llvm::Arra
   llvm::Function* entry = module.getFunction(entry_name);
   if (!entry || entry->arg_size() != 4) ir::ir_bug("bundle: the module has no entry point " + entry_name + "(input, output, params, arena)");
   entry->setLinkage(llvm::GlobalValue::InternalLinkage);
+  drop_argument_alignment(module);
   define_serial_parallel_for(module, entry->getAttributes().getFnAttrs());
   define_forward(module, *entry, *parameter_constant(module, parameters), symbol);
   std::string errors;

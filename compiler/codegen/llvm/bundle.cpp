@@ -14,7 +14,7 @@ namespace {
 llvm::GlobalVariable* parameter_constant(llvm::Module& module, llvm::ArrayRef<float> parameters) {
   llvm::Constant* data = llvm::ConstantDataArray::get(module.getContext(), parameters);
   auto* global = new llvm::GlobalVariable(module, data->getType(), true, llvm::GlobalValue::PrivateLinkage, data, "parameters");
-  global->setAlignment(llvm::Align(64));  // the kernels' parameter argument is declared 64-byte aligned
+  global->setAlignment(llvm::Align(64));  // as the JIT's parameter block (pack_parameters)
   return global;
 }
 

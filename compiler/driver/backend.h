@@ -2,6 +2,7 @@
 // The LLVM side of nnc seen from the driver: a plugin (libnnc_llvm.so) loaded only by the
 // commands that compile, so that `nnc check` and `nnc summary` never load LLVM.
 #include <memory>
+#include <span>
 #include <string>
 
 #include "lower/lower.h"
@@ -24,14 +25,19 @@ class Executable {
   virtual double compile_ms() const = 0;
 };
 
-enum class MachineCode { LlvmIr, Assembly, Object };
+// The module alone, as text to read: no parameters (the object file is the bundle's, emit_bundle).
+enum class MachineCode { LlvmIr, Assembly };
 
 class Backend {
  public:
   virtual ~Backend() = default;
   virtual std::unique_ptr<Executable> compile(const LoweredModel& lowered) = 0;
-  // Optimised LLVM IR text, assembly text, or the bytes of an object file.
+  // Optimised LLVM IR or assembly text.
   virtual std::string emit(const LoweredModel& lowered, MachineCode kind) = 0;
+  // The bytes of the AOT bundle's object file: the code, `parameters` (the packed block, pack_parameters) as a
+  // constant, and `void entry_symbol(const float* input, float* output, float* workspace)` with C linkage. It
+  // links with nothing but libc and libm.
+  virtual std::string emit_bundle(const LoweredModel& lowered, std::span<const float> parameters, const std::string& entry_symbol) = 0;
 };
 
 // The plugin's one exported symbol.

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "codegen/cpp/bundle_header.h"
 #include "codegen/cpp/code_printer.h"
 #include "codegen/cpp/emit_cpp.h"
 #include "driver/backend.h"
@@ -18,37 +19,79 @@ namespace nnc {
 
 namespace {
 
+namespace fs = std::filesystem;
+
 std::string loop_ir(const LoweredModel& lowered) {
   std::ostringstream text;
   codegen::CodePrinter(text).print_module(lowered.module);
   return text.str();
 }
 
-// NAME.hpp and NAME.cpp in the directory options.output.
-int write_cpp(const EmitOptions& options, const LoadedModel& model, const LoweredModel& lowered) {
-  if (options.output.empty() || options.output == "-") {
-    std::cerr << "nnc: --emit cpp writes two files: give their directory with -o DIR\n";
-    return kExitUsage;
-  }
+bool to_stdout(const EmitOptions& options) { return options.output.empty() || options.output == "-"; }
+
+codegen::ModelOrigin origin(const EmitOptions& options, const LoadedModel& model) {
+  return {.model_name = model.graph.name, .model_file = fs::path(options.file).filename().string(), .nnc_version = NNC_VERSION};
+}
+
+// The parameters the emitted code embeds (--weights, else the model's `weights:`, else seeded), packed.
+std::optional<int> packed_parameters(const EmitOptions& options, const LoadedModel& model, const LoweredModel& lowered, Tensor& packed) {
   ParameterSet params;
-  if (auto status = obtain_parameters(options.weights, options.seed, model, params)) return *status;
-  Tensor packed = pack_parameters(lowered.params, params);
-  codegen::CppSources sources = codegen::emit_cpp(
-      lowered, packed.data(), {.model_name = model.graph.name, .model_file = std::filesystem::path(options.file).filename().string(), .nnc_version = NNC_VERSION});
+  if (auto status = obtain_parameters(options.weights, options.seed, model, params)) return status;
+  packed = pack_parameters(lowered.params, params);
+  return std::nullopt;
+}
+
+std::optional<int> create_output_directory(const fs::path& directory) {
   std::error_code error;
-  std::filesystem::create_directories(options.output, error);
-  if (error) {
-    std::cerr << "nnc: error: cannot create " << options.output << ": " << error.message() << "\n";
-    return kExitUsage;
-  }
-  for (const auto& [extension, text] : {std::pair{".hpp", &sources.header}, std::pair{".cpp", &sources.source}}) {
-    std::string path = (std::filesystem::path(options.output) / (sources.name + extension)).string();
-    if (auto written = write_file_atomically(path, {*text}); !written) {
+  fs::create_directories(directory, error);
+  if (!error) return std::nullopt;
+  std::cerr << "nnc: error: cannot create " << directory.string() << ": " << error.message() << "\n";
+  return kExitUsage;
+}
+
+int write_files(const std::vector<std::pair<fs::path, const std::string*>>& files) {
+  for (const auto& [path, text] : files) {
+    if (auto written = write_file_atomically(path.string(), {*text}); !written) {
       std::cerr << "nnc: error: " << written.error().message << "\n";
       return kExitUsage;
     }
   }
   return kExitOk;
+}
+
+// NAME.hpp and NAME.cpp in the directory options.output.
+int write_cpp(const EmitOptions& options, const LoadedModel& model, const LoweredModel& lowered) {
+  if (to_stdout(options)) {
+    std::cerr << "nnc: --emit cpp writes two files: give their directory with -o DIR\n";
+    return kExitUsage;
+  }
+  Tensor packed;
+  if (auto status = packed_parameters(options, model, lowered, packed)) return *status;
+  codegen::CppSources sources = codegen::emit_cpp(lowered, packed.data(), origin(options, model));
+  if (auto status = create_output_directory(options.output)) return *status;
+  const fs::path directory = options.output;
+  return write_files({{directory / (sources.name + ".hpp"), &sources.header}, {directory / (sources.name + ".cpp"), &sources.source}});
+}
+
+// The AOT bundle, NAME.o and NAME.hpp: in the directory options.output or, when options.output ends in .o, that
+// file with the header beside it.
+int write_bundle(const EmitOptions& options, const LoadedModel& model, const LoweredModel& lowered, Backend& backend) {
+  if (to_stdout(options)) {
+    std::cerr << "nnc: --emit obj writes two files, NAME.o and NAME.hpp: give their directory with -o DIR, or the "
+                 "object's path with -o FILE.o (the header goes beside it)\n";
+    return kExitUsage;
+  }
+  const std::string name = codegen::cpp_identifier(model.graph.name);
+  const bool names_object = fs::path(options.output).extension() == ".o";
+  const fs::path directory = names_object ? fs::path(options.output).parent_path() : fs::path(options.output);
+  const fs::path object = names_object ? fs::path(options.output) : directory / (name + ".o");
+  Tensor packed;
+  if (auto status = packed_parameters(options, model, lowered, packed)) return *status;
+  const std::string code = backend.emit_bundle(lowered, packed.values(), codegen::bundle_entry_symbol(name));
+  const std::string header = codegen::bundle_header(lowered, name, origin(options, model));
+  if (!names_object)
+    if (auto status = create_output_directory(directory)) return *status;
+  return write_files({{object, &code}, {directory / (name + ".hpp"), &header}});
 }
 
 }  // namespace
@@ -60,8 +103,8 @@ int run_emit(const EmitOptions& options) {
   if (model.diags.has_errors()) return kExitModelError;
 
   LoweredModel lowered = lower_graph(model.graph, LowerOptions{.threads = options.threads});
-  std::string result;
   if (options.what == EmitKind::Cpp) return write_cpp(options, model, lowered);
+  std::string result;
   if (options.what == EmitKind::Loops) {
     result = loop_ir(lowered);
   } else {
@@ -70,22 +113,14 @@ int run_emit(const EmitOptions& options) {
       std::cerr << "nnc: error: " << backend.error().message << "\n";
       return kExitUsage;
     }
-    result = (*backend)->emit(lowered, options.what == EmitKind::Llvm ? MachineCode::LlvmIr
-                                       : options.what == EmitKind::Asm ? MachineCode::Assembly : MachineCode::Object);
+    if (options.what == EmitKind::Obj) return write_bundle(options, model, lowered, **backend);
+    result = (*backend)->emit(lowered, options.what == EmitKind::Llvm ? MachineCode::LlvmIr : MachineCode::Assembly);
   }
-  if (options.output.empty() || options.output == "-") {
-    if (options.what == EmitKind::Obj && isatty(STDOUT_FILENO)) {
-      std::cerr << "nnc: an object file is binary: write it with -o FILE\n";
-      return kExitUsage;
-    }
+  if (to_stdout(options)) {
     std::cout << result;
     return kExitOk;
   }
-  if (auto written = write_file_atomically(options.output, {result}); !written) {
-    std::cerr << "nnc: error: " << written.error().message << "\n";
-    return kExitUsage;
-  }
-  return kExitOk;
+  return write_files({{options.output, &result}});
 }
 
 }  // namespace nnc

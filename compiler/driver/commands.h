@@ -40,8 +40,8 @@ enum class EmitKind { Loops, Cpp, Llvm, Asm, Obj };
 struct EmitOptions {
   std::string file;
   EmitKind what = EmitKind::Loops;
-  std::string output;  // a file (a directory for cpp); empty or "-": stdout, for text
-  std::string weights;  // cpp: the parameters to embed (default: the model's `weights:`, else seeded)
+  std::string output;  // a file (cpp: a directory; obj: a directory or a .o file); empty or "-": stdout, for text
+  std::string weights;  // cpp, obj: the parameters to embed (default: the model's `weights:`, else seeded)
   int64_t seed = 0;
   int threads = 1;
   ColorMode color = ColorMode::Auto;

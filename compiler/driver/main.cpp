@@ -99,15 +99,19 @@ int run(int argc, char** argv) {
   add_choice(bench_cmd, "--format", bench_options.json, {{"text", false}, {"json", true}}, "text (default) or json");
 
   EmitOptions emit;
-  CLI::App* emit_cmd = app.add_subcommand("emit", "write the compiled model: Loop IR, LLVM IR, assembly or an object file");
+  CLI::App* emit_cmd = app.add_subcommand("emit", "write the compiled model: Loop IR, standalone C++, LLVM IR, assembly, or an object file with its header");
   emit_cmd->add_option("file", emit.file, "model file (YAML)")->required();
   add_choice(emit_cmd, "--emit", emit.what,
              {{"loops", EmitKind::Loops}, {"cpp", EmitKind::Cpp}, {"llvm", EmitKind::Llvm}, {"asm", EmitKind::Asm}, {"obj", EmitKind::Obj}},
-             "loops (the Loop IR as C-like text), cpp (standalone C++: -o DIR gets NAME.hpp and NAME.cpp), llvm (optimised LLVM IR), asm, obj")
+             "loops (the Loop IR as C-like text), cpp (standalone C++: -o DIR gets NAME.hpp and NAME.cpp), llvm (optimised LLVM "
+             "IR) and asm (the code alone, without parameters), obj (the AOT bundle: NAME.o holds this CPU's machine code and "
+             "the parameters, NAME.hpp has the cpp header's API; `g++ main.cpp NAME.o` links it with libc and libm alone, "
+             "and parallel loops run on the calling thread)")
       ->required();
-  emit_cmd->add_option("-o,--output", emit.output, "output file, or directory for cpp (default: standard output, for text)");
-  emit_cmd->add_option("--weights", emit.weights, "cpp: safetensors file with the parameters to embed (default: the model's `weights:`, else seeded)");
-  emit_cmd->add_option("--seed", emit.seed, "cpp: seed for the parameters without a weights file")->check(CLI::NonNegativeNumber);
+  emit_cmd->add_option("-o,--output", emit.output, "output file; for cpp a directory; for obj a directory, or FILE.o with NAME.hpp beside it "
+                                                      "(default: standard output, for text)");
+  emit_cmd->add_option("--weights", emit.weights, "cpp, obj: safetensors file with the parameters to embed (default: the model's `weights:`, else seeded)");
+  emit_cmd->add_option("--seed", emit.seed, "cpp, obj: seed for the parameters without a weights file")->check(CLI::NonNegativeNumber);
   emit_cmd->add_option("--threads", emit.threads, "threads the code is scheduled for (parallel loops when > 1; 1 to 256)")
       ->check(CLI::Range(1, 256).description(""));
   add_color_option(emit_cmd, emit.color);

@@ -1,5 +1,5 @@
 // Runs an emitted model on a raw float32 input file and writes its raw float32 output. Build with
-// `-include NAME.hpp -DNNC_MODEL=NAME` next to NAME.cpp.
+// `-include NAME.hpp -DNNC_MODEL=NAME` next to NAME.cpp (--emit cpp) or NAME.o (--emit obj).
 #include <cstdio>
 #include <cstring>
 #include <vector>

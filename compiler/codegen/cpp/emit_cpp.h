@@ -3,6 +3,7 @@
 // C++17 compiler and link with nothing but the standard library (model-format.md section 4).
 #include <string>
 
+#include "codegen/cpp/model_header.h"
 #include "lower/lower.h"
 
 namespace nnc::codegen {
@@ -12,14 +13,8 @@ struct CppSources {
   std::string header, source;
 };
 
-struct CppEmitOptions {
-  std::string model_name;  // as the model spells it
-  std::string model_file;  // its file name, without directories, so that the output is the same in any checkout
-  std::string nnc_version;
-};
-
 // `parameters` holds lowered.params.total floats, laid out as lowered.params says.
-CppSources emit_cpp(const LoweredModel& lowered, const float* parameters, const CppEmitOptions& options);
+CppSources emit_cpp(const LoweredModel& lowered, const float* parameters, const ModelOrigin& origin);
 
 // `name` as a C++ identifier: other characters become '_', and one that would start with a digit gets a prefix.
 std::string cpp_identifier(const std::string& name);

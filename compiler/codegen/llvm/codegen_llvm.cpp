@@ -422,7 +422,7 @@ class CodeGenLLVM : public ExprFunctor<llvm::Value*>, public StmtFunctor<void> {
     builder_.restoreIP(saved);
 
     llvm::FunctionCallee run = module_.getOrInsertFunction(
-        "nnc_parallel_for", llvm::FunctionType::get(builder_.getVoidTy(), {builder_.getInt64Ty(), builder_.getInt64Ty(), builder_.getInt64Ty(), ptr, ptr}, false));
+        kParallelForName, llvm::FunctionType::get(builder_.getVoidTy(), {builder_.getInt64Ty(), builder_.getInt64Ty(), builder_.getInt64Ty(), ptr, ptr}, false));
     builder_.CreateCall(run, {min, builder_.CreateAdd(min, extent), builder_.getInt64(1), task, closure});
   }
 

@@ -20,4 +20,7 @@ std::unique_ptr<llvm::Module> compile_to_llvm(const ir::Module& module, llvm::LL
 
 std::string step_function_name(const ir::Module& module, size_t step);
 
+// The runtime function parallel loops call (runtime/include/nnc/abi.h).
+inline constexpr const char* kParallelForName = "nnc_parallel_for";
+
 }  // namespace nnc::codegen

@@ -1,6 +1,7 @@
 // libnnc_llvm.so's entry point: the Backend the driver loads for the commands that compile.
 #include <llvm/Support/raw_ostream.h>
 
+#include "codegen/llvm/bundle.h"
 #include "codegen/llvm/codegen_llvm.h"
 #include "codegen/llvm/compiled_model.h"
 #include "codegen/llvm/target.h"
@@ -25,7 +26,17 @@ class LlvmBackend final : public Backend {
       module->print(stream, nullptr);
       return stream.str();
     }
-    return emit_machine_code(*module, *target, kind == MachineCode::Object ? MachineCodeKind::Object : MachineCodeKind::Assembly);
+    return emit_machine_code(*module, *target, MachineCodeKind::Assembly);
+  }
+
+  std::string emit_bundle(const LoweredModel& lowered, std::span<const float> parameters, const std::string& entry_symbol) override {
+    initialize_llvm();
+    auto target = host_target_machine();
+    llvm::LLVMContext context;
+    auto module = compile_to_llvm(lowered.module, context, *target);
+    make_bundle(*module, lowered.module.entry_name, llvm::ArrayRef<float>(parameters.data(), parameters.size()), entry_symbol);
+    optimize(*module, *target);
+    return emit_machine_code(*module, *target, MachineCodeKind::Object);
   }
 };
 

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "codegen/cpp/code_printer.h"
+#include "codegen/cpp/weights_file.h"
 
 namespace nnc::codegen {
 
@@ -37,7 +38,8 @@ std::string banner(const CppEmitOptions& options) {
 
 std::string header(const LoweredModel& lowered, const std::string& name, const CppEmitOptions& options) {
   std::string h = banner(options);
-  h += "#pragma once\n\n#include <array>\n#include <cstddef>\n#include <cstdint>\n\n";
+  h += "#pragma once\n\n#include <array>\n#include <cstddef>\n#include <cstdint>\n";
+  h += options.weights_file ? "#include <string>\n\n" : "\n";
   h += fmt::format("namespace {} {{\n\n", name);
   h += fmt::format("constexpr std::size_t input_size = {};  // floats\n", elements(lowered.input_shape));
   h += fmt::format("constexpr std::size_t output_size = {};\n", elements(lowered.output_shape));
@@ -49,6 +51,7 @@ std::string header(const LoweredModel& lowered, const std::string& name, const C
   h += "void forward(const float* input, float* output);\n";
   h += "// With a caller-provided workspace of workspace_size floats (no allocation).\n";
   h += "void forward(const float* input, float* output, float* workspace);\n\n";
+  if (options.weights_file) h += weights_file_declarations(name) + "\n";
   h += fmt::format("}}  // namespace {}\n", name);
   return h;
 }
@@ -73,12 +76,14 @@ CppSources emit_cpp(const LoweredModel& lowered, const float* parameters, const 
 
   std::ostringstream src;
   src << banner(options) << "#include \"" << out.name << ".hpp\"\n\n#include <vector>\n\n" << kCppPrologue << "\n";
+  if (options.weights_file) src << kCppWeightsLoader << "\n";
   src << "namespace " << out.name << " {\n\nnamespace {\n\n";
-  src << parameter_array(parameters, lowered.params.total) << "\n";
+  src << (options.weights_file ? parameter_table(lowered.params) : parameter_array(parameters, lowered.params.total)) << "\n";
   CodePrinter(src, Dialect::Cpp).print_module(lowered.module, "run_layers");
   src << "\n}  // namespace\n\n";
+  if (options.weights_file) src << load_weights_definition();
   src << "void forward(const float* input, float* output, float* workspace) {\n"
-         "  run_layers(input, output, parameters, workspace);\n}\n\n"
+         "  run_layers(input, output, " << (options.weights_file ? loaded_parameters(out.name) : "parameters") << ", workspace);\n}\n\n"
          "void forward(const float* input, float* output) {\n"
          "  thread_local std::vector<float> workspace(workspace_size);\n"
          "  forward(input, output, workspace.data());\n}\n\n";

@@ -16,9 +16,10 @@ struct CppEmitOptions {
   std::string model_name;  // as the model spells it
   std::string model_file;  // its file name, without directories, so that the output is the same in any checkout
   std::string nnc_version;
+  bool weights_file = false;  // the parameters are read at run time by load_weights (weights_file.h), not embedded
 };
 
-// `parameters` holds lowered.params.total floats, laid out as lowered.params says.
+// `parameters` holds lowered.params.total floats, laid out as lowered.params says (unused with weights_file).
 CppSources emit_cpp(const LoweredModel& lowered, const float* parameters, const CppEmitOptions& options);
 
 // `name` as a C++ identifier: other characters become '_', and one that would start with a digit gets a prefix.

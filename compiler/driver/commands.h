@@ -41,8 +41,8 @@ struct EmitOptions {
   std::string file;
   EmitKind what = EmitKind::Loops;
   std::string output;  // a file (a directory for cpp); empty or "-": stdout, for text
-  std::string weights;  // cpp: the parameters to embed (default: the model's `weights:`, else seeded)
-  bool weights_file = false;  // cpp: write them to NAME.safetensors, which the code loads at run time, instead
+  std::string weights;  // cpp: the parameters (default: the model's `weights:`, else seeded)
+  bool weights_file = false;  // cpp: write them to NAME.safetensors, which the code loads at run time, not embed them
   int64_t seed = 0;
   int threads = 1;
   ColorMode color = ColorMode::Auto;

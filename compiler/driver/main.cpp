@@ -106,7 +106,7 @@ int run(int argc, char** argv) {
              "loops (the Loop IR as C-like text), cpp (standalone C++: -o DIR gets NAME.hpp and NAME.cpp), llvm (optimised LLVM IR), asm, obj")
       ->required();
   emit_cmd->add_option("-o,--output", emit.output, "output file, or directory for cpp (default: standard output, for text)");
-  emit_cmd->add_option("--weights", emit.weights, "cpp: safetensors file with the parameters to embed (default: the model's `weights:`, else seeded)");
+  emit_cmd->add_option("--weights", emit.weights, "cpp: safetensors file with the parameters to embed, or to write with --weights-file (default: the model's `weights:`, else seeded)");
   emit_cmd->add_option("--seed", emit.seed, "cpp: seed for the parameters without a weights file")->check(CLI::NonNegativeNumber);
   emit_cmd->add_flag("--weights-file", emit.weights_file,
                      "cpp: do not embed the parameters; write them to DIR/NAME.safetensors, and declare "

@@ -340,8 +340,8 @@ bool read_floats(std::ifstream& in, std::uint64_t at, std::int64_t count, float*
     const std::int64_t n = std::min<std::int64_t>(count, sizeof bytes / 4);
     if (!in.read(reinterpret_cast<char*>(bytes), static_cast<std::streamsize>(n * 4))) return false;
     for (std::int64_t i = 0; i < n; ++i) {
-      const unsigned char* b = bytes + 4 * i;
-      const std::uint32_t bits = b[0] | b[1] << 8 | b[2] << 16 | static_cast<std::uint32_t>(b[3]) << 24;
+      std::uint32_t bits = 0;
+      for (int k = 3; k >= 0; --k) bits = bits << 8 | bytes[4 * i + k];
       std::memcpy(out + i, &bits, 4);
     }
     out += n;
@@ -350,42 +350,52 @@ bool read_floats(std::ifstream& in, std::uint64_t at, std::int64_t count, float*
   return true;
 }
 
-bool read_weights(const std::string& path, const Param* params, std::size_t count, std::int64_t total, Block& out,
-                  std::string& problem) {
+std::string read_error(std::uint64_t at) {
+  return "cannot read at byte " + std::to_string(at) + (errno ? std::string(": ") + std::strerror(errno) : std::string());
+}
+
+// The file's size, and its JSON header bounded and within the file; else why not (without the file's name).
+bool read_header(std::ifstream& in, std::uint64_t& file_size, std::string& header, std::string& problem) {
   auto fail = [&](const std::string& message) {
-    problem = path + ": " + message;
+    problem = message;
     return false;
   };
-  auto read_error = [&](std::uint64_t at) {
-    return fail("cannot read at byte " + std::to_string(at) + (errno ? std::string(": ") + std::strerror(errno) : std::string()));
-  };
-  errno = 0;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(std::string("cannot open: ") + (errno ? std::strerror(errno) : "unknown reason"));
   in.seekg(0, std::ios::end);
   const std::streamoff end = in.tellg();
-  if (!in || end < 0) return read_error(0);
-  const std::uint64_t file_size = static_cast<std::uint64_t>(end);
+  if (!in || end < 0) return fail(read_error(0));
+  file_size = static_cast<std::uint64_t>(end);
   if (file_size < 8)
     return fail("not a safetensors file: " + std::to_string(file_size) + " bytes, shorter than the 8-byte header size");
-
   unsigned char size_bytes[8];
   in.seekg(0);
-  if (!in.read(reinterpret_cast<char*>(size_bytes), 8)) return read_error(0);
+  if (!in.read(reinterpret_cast<char*>(size_bytes), 8)) return fail(read_error(0));
   std::uint64_t header_size = 0;
   for (int i = 7; i >= 0; --i) header_size = header_size << 8 | size_bytes[i];
   if (header_size > max_header_size)
     return fail("header size " + std::to_string(header_size) + " is above the limit of " + std::to_string(max_header_size) + " bytes");
   if (header_size > file_size - 8)
     return fail("truncated: header size " + std::to_string(header_size) + " but only " + std::to_string(file_size - 8) + " bytes follow it");
-  std::string header(static_cast<std::size_t>(header_size), '\0');
-  if (!in.read(&header[0], static_cast<std::streamsize>(header_size))) return read_error(8);
-  if (header.empty() || header[0] != '{') return fail("the header does not start with '{'");
+  header.assign(static_cast<std::size_t>(header_size), '\0');
+  if (!in.read(&header[0], static_cast<std::streamsize>(header_size))) return fail(read_error(8));
+  return (!header.empty() && header[0] == '{') || fail("the header does not start with '{'");
+}
 
+bool read_weights(const std::string& path, const Param* params, std::size_t count, std::int64_t total, Block& out,
+                  std::string& problem) {
+  auto fail = [&](const std::string& message) {
+    problem = path + ": " + message;
+    return false;
+  };
+  errno = 0;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(std::string("cannot open: ") + (errno ? std::strerror(errno) : "unknown reason"));
+  std::uint64_t file_size = 0;
+  std::string header, why;
   std::map<std::string, Entry> entries;
-  std::string why;
+  if (!read_header(in, file_size, header, why)) return fail(why);
   if (!parse_header(header, entries, why)) return fail("invalid JSON header: " + why);
-  if (!check_layout(entries, file_size - 8 - header_size, why) || !check_params(entries, params, count, why)) return fail(why);
+  const std::uint64_t data_start = 8 + header.size();
+  if (!check_layout(entries, file_size - data_start, why) || !check_params(entries, params, count, why)) return fail(why);
 
   const std::size_t alignment = 64;
   out.storage.assign(static_cast<std::size_t>(total) + alignment / sizeof(float), 0.0f);
@@ -394,8 +404,8 @@ bool read_weights(const std::string& path, const Param* params, std::size_t coun
   out.data = static_cast<float*>(std::align(alignment, static_cast<std::size_t>(total) * sizeof(float), start, space));
   for (std::size_t i = 0; i < count; ++i) {
     const Entry& e = entries.at(params[i].key);
-    const std::uint64_t at = 8 + header_size + static_cast<std::uint64_t>(e.offsets[0]);
-    if (!read_floats(in, at, (e.offsets[1] - e.offsets[0]) / 4, out.data + params[i].offset)) return read_error(at);
+    const std::uint64_t at = data_start + static_cast<std::uint64_t>(e.offsets[0]);
+    if (!read_floats(in, at, (e.offsets[1] - e.offsets[0]) / 4, out.data + params[i].offset)) return fail(read_error(at));
   }
   return true;
 }

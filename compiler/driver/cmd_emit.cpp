@@ -3,17 +3,22 @@
 
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "codegen/cpp/bundle_header.h"
 #include "codegen/cpp/code_printer.h"
 #include "codegen/cpp/emit_cpp.h"
+#include "codegen/cpp/weights_file.h"
 #include "driver/backend.h"
 #include "driver/commands.h"
 #include "driver/compiled_run.h"
 #include "driver/report.h"
 #include "lower/lower.h"
 #include "nnc/file_io.h"
+#include "nnc/safetensors.h"
 
 namespace nnc {
 
@@ -59,18 +64,37 @@ int write_files(const std::vector<std::pair<fs::path, const std::string*>>& file
   return kExitOk;
 }
 
-// NAME.hpp and NAME.cpp in the directory options.output.
+// NAME.hpp and NAME.cpp in the directory options.output; with --weights-file also NAME.safetensors, the parameters
+// the code then loads at run time instead of embedding them.
 int write_cpp(const EmitOptions& options, const LoadedModel& model, const LoweredModel& lowered) {
   if (to_stdout(options)) {
     std::cerr << "nnc: --emit cpp writes two files: give their directory with -o DIR\n";
     return kExitUsage;
   }
-  Tensor packed;
-  if (auto status = packed_parameters(options, model, lowered, packed)) return *status;
-  codegen::CppSources sources = codegen::emit_cpp(lowered, packed.data(), origin(options, model));
-  if (auto status = create_output_directory(options.output)) return *status;
+  ParameterSet params;
+  if (auto status = obtain_parameters(options.weights, options.seed, model, params)) return *status;
+  std::optional<Tensor> packed;
+  if (!options.weights_file) packed = pack_parameters(lowered.params, params);
+  codegen::CppSources sources =
+      codegen::emit_cpp(lowered, packed ? packed->data() : nullptr, origin(options, model),
+                        options.weights_file ? codegen::ParameterStorage::WeightsFile : codegen::ParameterStorage::Embedded);
   const fs::path directory = options.output;
-  return write_files({{directory / (sources.name + ".hpp"), &sources.header}, {directory / (sources.name + ".cpp"), &sources.source}});
+  std::vector<std::pair<fs::path, const std::string*>> files;
+  std::string weights;
+  if (options.weights_file) {
+    auto encoded = encode_safetensors(params);
+    if (!encoded) {
+      std::cerr << "nnc: error: cannot write the weights file: " << encoded.error().message << "\n";
+      return kExitModelError;
+    }
+    weights = std::move(*encoded);
+    files.emplace_back(directory / codegen::weights_file_name(sources.name), &weights);
+  }
+  files.emplace_back(directory / (sources.name + ".hpp"), &sources.header);
+  files.emplace_back(directory / (sources.name + ".cpp"), &sources.source);
+  // Everything is prepared before the first file is written.
+  if (auto status = create_output_directory(directory)) return *status;
+  return write_files(files);
 }
 
 // The AOT bundle, NAME.o and NAME.hpp: in the directory options.output or, when options.output ends in .o, that
@@ -97,6 +121,10 @@ int write_bundle(const EmitOptions& options, const LoadedModel& model, const Low
 }  // namespace
 
 int run_emit(const EmitOptions& options) {
+  if (options.weights_file && options.what != EmitKind::Cpp) {
+    std::cerr << "nnc: --weights-file is for --emit cpp only\n";
+    return kExitUsage;
+  }
   LoadedModel model = load_model(options.file);
   print_diagnostics(std::cerr, model, TextStyle{use_color(options.color, STDERR_FILENO)});
   if (model.unreadable()) return kExitUsage;

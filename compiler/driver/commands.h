@@ -42,6 +42,7 @@ struct EmitOptions {
   EmitKind what = EmitKind::Loops;
   std::string output;  // a file (cpp: a directory; obj: a directory or a .o file); empty or "-": stdout, for text
   std::string weights;  // cpp, obj: the parameters to embed (default: the model's `weights:`, else seeded)
+  bool weights_file = false;  // cpp: write them to NAME.safetensors, which the code loads at run time, not embed them
   int64_t seed = 0;
   int threads = 1;
   ColorMode color = ColorMode::Auto;

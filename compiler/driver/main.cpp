@@ -110,8 +110,12 @@ int run(int argc, char** argv) {
       ->required();
   emit_cmd->add_option("-o,--output", emit.output, "output file; for cpp a directory; for obj a directory, or FILE.o with NAME.hpp beside it "
                                                       "(default: standard output, for text)");
-  emit_cmd->add_option("--weights", emit.weights, "cpp, obj: safetensors file with the parameters to embed (default: the model's `weights:`, else seeded)");
+  emit_cmd->add_option("--weights", emit.weights, "cpp, obj: safetensors file with the parameters to embed, or for cpp to write with --weights-file "
+                                                  "(default: the model's `weights:`, else seeded)");
   emit_cmd->add_option("--seed", emit.seed, "cpp, obj: seed for the parameters without a weights file")->check(CLI::NonNegativeNumber);
+  emit_cmd->add_flag("--weights-file", emit.weights_file,
+                     "cpp: do not embed the parameters; write them to DIR/NAME.safetensors, and declare "
+                     "NAME::load_weights(path) in the header to read them (or other weights with the same keys) at start-up");
   emit_cmd->add_option("--threads", emit.threads, "threads the code is scheduled for (parallel loops when > 1; 1 to 256)")
       ->check(CLI::Range(1, 256).description(""));
   add_color_option(emit_cmd, emit.color);

@@ -381,6 +381,36 @@ class Emit(Files):
                 self.assertEqual(len(re.findall(r"^static void \w+\(", run.stdout, re.M)), len(headers))
                 self.assertIn("void forward(", run.stdout)
 
+    def test_weights_file(self):
+        """--weights-file: the parameters go to NAME.safetensors under their model keys, not into the source."""
+        out = self.path("cpp")
+        run = nnc("emit", CONV_POOL, "--emit", "cpp", "--weights", self.weights, "--weights-file", "-o", out)
+        self.assertEqual(run.returncode, OK, run.stderr)
+        self.assertEqual(sorted(p.name for p in out.iterdir()), ["conv_pool.cpp", "conv_pool.hpp", "conv_pool.safetensors"])
+        header = (out / "conv_pool.hpp").read_text()
+        self.assertIn('constexpr const char* weights_file = "conv_pool.safetensors";', header)
+        self.assertIn("bool load_weights(const char* path, std::string* error = nullptr);", header)
+        self.assertNotIn("const float parameters[", (out / "conv_pool.cpp").read_text())
+        embedded = nnc("emit", CONV_POOL, "--emit", "cpp", "--weights", self.weights, "-o", self.path("embedded"))
+        self.assertEqual(embedded.returncode, OK, embedded.stderr)
+        self.assertNotIn("load_weights", (self.path("embedded") / "conv_pool.hpp").read_text())
+        for weights, y in ((self.weights, "given.npy"), (out / "conv_pool.safetensors", "written.npy")):
+            run = self.run_conv_pool("--output", self.path(y), weights=weights)
+            self.assertEqual(run.returncode, OK, run.stderr)
+            self.assertNotIn("warning", run.stderr)
+        self.assertTrue(np.array_equal(np.load(self.path("given.npy")), np.load(self.path("written.npy"))))
+
+    def test_weights_file_errors(self):
+        self.assert_fails(nnc("emit", CONV_POOL, "--emit", "llvm", "--weights-file"), USAGE, "--weights-file is for --emit cpp only")
+        out = self.path("cpp")
+        out.mkdir()
+        (out / "conv_pool.safetensors").write_text("before")
+        wrong = self.safetensors("wrong.safetensors", {"0.weight": self.params["0.weight"][:, :, :3, :3], "0.bias": self.params["0.bias"]})
+        self.assert_fails(nnc("emit", CONV_POOL, "--emit", "cpp", "--weights", wrong, "--weights-file", "-o", out), MODEL_ERROR,
+                          "'0.weight' has shape [5, 1, 3, 3]")
+        self.assertEqual([p.name for p in out.iterdir()], ["conv_pool.safetensors"])
+        self.assertEqual((out / "conv_pool.safetensors").read_text(), "before")
+
     def test_errors(self):
         self.assert_fails(nnc("emit", CONV_POOL, "--emit", "bogus"), USAGE)
         self.assert_fails(nnc("emit", self.path("missing.yaml"), "--emit", "loops"), USAGE, "missing.yaml")

@@ -1,7 +1,12 @@
-"""Emits each model as C++ with a fixed seed, compiles it with a small harness under each compiler given, runs
-it and compares its output with `nnc run` (same seed, same input) at rtol 1e-4 / atol 1e-5. Models with small
-sources are also built with --sanitizer-compiler under ASan+UBSan, and emitted for 2 threads and built with
--fopenmp by the first compiler.
+"""Emits each model as C++, compiles it with a small harness under each compiler given, runs it, and compares its
+output with `nnc run` and with PyTorch at rtol 1e-4 / atol 1e-5, all three on the same input and the same weights:
+seeded random ones made in PyTorch (batchnorm away from the identity) and saved as safetensors with the whole
+state_dict (so the file also holds batchnorm's num_batches_tracked, a key nnc does not use).
+
+Every model is also emitted with --weights-file and built by the first compiler with the harness's
+-DNNC_WEIGHTS_FILE variant, which loads the weights first: once from the file nnc wrote, once from PyTorch's.
+Models with small sources are also built with --sanitizer-compiler under ASan+UBSan, and emitted for 2 threads and
+built with -fopenmp by the first compiler.
 
     check_emitted_cpp.py NNC HARNESS WORKDIR --compiler CXX [--compiler CXX2] [--sanitizer-compiler CXX] MODEL.yaml...
 """
@@ -13,8 +18,15 @@ import subprocess
 import sys
 
 import numpy as np
+import torch
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "torch"))
+import nnc_torch  # noqa: E402
+import tensor_files  # noqa: E402
+import torch_numbers  # noqa: E402
 
 SEED = 7
+RTOL, ATOL = torch_numbers.RTOL, torch_numbers.ATOL
 FLAGS = ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror"]
 SANITIZE = ["-O1", "-fsanitize=address,undefined", "-fno-sanitize-recover=all"]
 SMALL_SOURCE = 300_000  # bytes: larger ones (embedded parameters) take too long to build twice more
@@ -26,47 +38,72 @@ def run(cmd):
         raise RuntimeError(f"{' '.join(map(str, cmd))} exited {result.returncode}\n{result.stdout}{result.stderr}")
 
 
+def mismatch(got, want, label):
+    """Why the emitted program's output `got` (flat) is not `want` within tolerance, or None."""
+    want = want.reshape(-1)
+    if got.size != want.size:
+        return f"{got.size} values, but {label} has {want.size}"
+    bad = ~np.isclose(got, want, rtol=RTOL, atol=ATOL, equal_nan=True)
+    if not bad.any():
+        return None
+    worst = int(np.argmax(np.where(bad, np.abs(got.astype(np.float64) - want), -1)))
+    return (f"{int(bad.sum())} of {want.size} values differ from {label} beyond rtol {RTOL:g}, atol {ATOL:g}; "
+            f"worst at flat index {worst}: emitted {got[worst]:.9g}, {label} {want[worst]:.9g}")
+
+
+def references(nnc, model, work):
+    """Writes the weights (w.safetensors) and the input (x.f32, x.npy); returns {label: expected output}."""
+    torch_model = nnc_torch.load(model)
+    torch_numbers.randomize(torch_model, SEED)
+    x = torch_numbers.random_input(torch_model.input_shape, SEED)
+    with torch.no_grad():
+        expected_torch = torch_model(torch.from_numpy(x)).numpy()
+    tensor_files.write_safetensors(work / "w.safetensors", {k: v.numpy() for k, v in torch_model.state_dict().items()})
+    tensor_files.write_npy(work / "x.npy", x)
+    x.tofile(work / "x.f32")
+    run([nnc, "run", model, "--weights", work / "w.safetensors", "--input", work / "x.npy", "--output", work / "jit.npy"])
+    return {"nnc run": np.load(work / "jit.npy"), "torch": expected_torch}
+
+
 def check(nnc, harness, compilers, sanitizer, model, root):
     work = root / model.stem
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    run([nnc, "emit", model, "--emit", "cpp", "--seed", SEED, "-o", work])
-    (header,) = work.glob("*.hpp")
+    expected = references(nnc, model, work)
+    emit = [nnc, "emit", model, "--emit", "cpp", "--weights", work / "w.safetensors"]
+    run([*emit, "-o", work / "embedded"])
+    run([*emit, "--weights-file", "-o", work / "weights_file"])
+    (header,) = (work / "embedded").glob("*.hpp")
     name = header.stem
-    shape = read_shape(header, "input_shape")
-    x = np.random.default_rng(SEED).uniform(-1, 1, size=shape).astype(np.float32)
-    np.save(work / "x.npy", x)
-    x.tofile(work / "x.f32")
-    run([nnc, "run", model, "--seed", SEED, "--input", work / "x.npy", "--output", work / "jit.npy"])
-    expected = np.load(work / "jit.npy")
-    builds = [(pathlib.Path(cxx).name, cxx, FLAGS, work) for cxx in compilers]
-    if (work / f"{name}.cpp").stat().st_size < SMALL_SOURCE:
+
+    # (tag, compiler, flags, directory of the sources, weights files to load: none for embedded parameters)
+    builds = [(pathlib.Path(cxx).name, cxx, FLAGS, work / "embedded", []) for cxx in compilers]
+    builds.append(("weights_file", compilers[0], FLAGS + ["-DNNC_WEIGHTS_FILE"], work / "weights_file",
+                   [work / "weights_file" / f"{name}.safetensors", work / "w.safetensors"]))
+    if (work / "embedded" / f"{name}.cpp").stat().st_size < SMALL_SOURCE:
         if sanitizer:
-            builds.append(("sanitized", sanitizer, FLAGS + SANITIZE, work))
-        (work / "threads").mkdir()
-        run([nnc, "emit", model, "--emit", "cpp", "--seed", SEED, "--threads", 2, "-o", work / "threads"])
-        builds.append(("openmp", compilers[0], FLAGS + ["-fopenmp"], work / "threads"))
+            builds.append(("sanitized", sanitizer, FLAGS + SANITIZE, work / "embedded", []))
+        run([*emit, "--threads", 2, "-o", work / "threads"])
+        builds.append(("openmp", compilers[0], FLAGS + ["-fopenmp"], work / "threads", []))
     failures = []
-    for tag, cxx, flags, src in builds:
+    for tag, cxx, flags, src, weights_files in builds:
         exe = work / f"model_{tag}"
         try:
             run([cxx, *flags, "-include", src / header.name, f"-DNNC_MODEL={name}", harness, src / f"{name}.cpp", "-o", exe])
-            run([exe, work / "x.f32", work / f"out_{tag}.f32"])
         except RuntimeError as e:
             failures.append(f"{tag}: {e}")
             continue
-        got = np.fromfile(work / f"out_{tag}.f32", dtype=np.float32)
-        if got.size != expected.size or not np.allclose(got, expected.reshape(-1), rtol=1e-4, atol=1e-5):
-            worst = np.max(np.abs(got - expected.reshape(-1))) if got.size == expected.size else "size differs"
-            failures.append(f"{tag}: output differs from nnc run (max abs difference {worst})")
+        for weights in weights_files or [None]:
+            run_tag = f"{tag} ({weights.relative_to(work)})" if weights else tag
+            out = work / f"out_{tag}.f32"
+            try:
+                run([exe, work / "x.f32", out, *([weights] if weights else [])])
+            except RuntimeError as e:
+                failures.append(f"{run_tag}: {e}")
+                continue
+            got = np.fromfile(out, dtype=np.float32)
+            failures += [f"{run_tag}: {problem}" for label, want in expected.items() if (problem := mismatch(got, want, label))]
     return failures
-
-
-def read_shape(header, which):
-    for line in header.read_text().splitlines():
-        if f" {which}{{{{" in line:
-            return [int(d) for d in line.split("{{")[1].split("}}")[0].split(",")]
-    raise RuntimeError(f"{header} declares no {which}")
 
 
 def main():
@@ -80,6 +117,7 @@ def main():
     parser.add_argument("models", nargs="+", type=pathlib.Path)
     args = parser.parse_args()
     compilers = [c for c in args.compiler if c]
+    torch.set_num_threads(1)
 
     passed, failed = 0, 0
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
@@ -87,8 +125,8 @@ def main():
         for model, future in futures.items():
             try:
                 failures = future.result()
-            except RuntimeError as e:
-                failures = [str(e)]
+            except Exception as e:  # a model the checker cannot prepare (torch cannot build it, ...) is a failure
+                failures = [f"{type(e).__name__}: {e}"]
             if failures:
                 failed += 1
                 print(f"FAIL {model.name}")

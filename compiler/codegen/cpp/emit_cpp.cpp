@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "codegen/cpp/code_printer.h"
+#include "codegen/cpp/weights_file.h"
 
 namespace nnc::codegen {
 
@@ -31,20 +32,26 @@ std::string parameter_array(const float* parameters, int64_t count) {
 
 }  // namespace
 
-CppSources emit_cpp(const LoweredModel& lowered, const float* parameters, const ModelOrigin& origin) {
+CppSources emit_cpp(const LoweredModel& lowered, const float* parameters, const ModelOrigin& origin, ParameterStorage storage) {
+  const bool weights_file = storage == ParameterStorage::WeightsFile;
   CppSources out;
   out.name = cpp_identifier(origin.model_name);
   const std::string banner = generated_banner(origin, "cpp");
-  out.header = model_header(lowered, out.name, {.banner = banner});
+  out.header = model_header(lowered, out.name,
+                            {.banner = banner,
+                             .extra_includes = weights_file ? "#include <string>\n" : "",
+                             .declarations = weights_file ? weights_file_declarations(out.name) + "\n" : ""});
 
   std::ostringstream src;
   src << banner << "#include \"" << out.name << ".hpp\"\n\n#include <vector>\n\n" << kCppPrologue << "\n";
+  if (weights_file) src << kCppWeightsLoader << "\n";
   src << "namespace " << out.name << " {\n\nnamespace {\n\n";
-  src << parameter_array(parameters, lowered.params.total) << "\n";
+  src << (weights_file ? parameter_table(lowered.params) : parameter_array(parameters, lowered.params.total)) << "\n";
   CodePrinter(src, Dialect::Cpp).print_module(lowered.module, "run_layers");
   src << "\n}  // namespace\n\n";
+  if (weights_file) src << load_weights_definition();
   src << "void forward(const float* input, float* output, float* workspace) {\n"
-         "  run_layers(input, output, parameters, workspace);\n}\n\n"
+         "  run_layers(input, output, " << (weights_file ? loaded_parameters(out.name) : "parameters") << ", workspace);\n}\n\n"
          "void forward(const float* input, float* output) {\n"
          "  thread_local std::vector<float> workspace(workspace_size);\n"
          "  forward(input, output, workspace.data());\n}\n\n";

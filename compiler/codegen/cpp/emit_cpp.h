@@ -13,8 +13,15 @@ struct CppSources {
   std::string header, source;
 };
 
-// `parameters` holds lowered.params.total floats, laid out as lowered.params says.
-CppSources emit_cpp(const LoweredModel& lowered, const float* parameters, const ModelOrigin& origin);
+// Where the emitted code finds its parameters.
+enum class ParameterStorage {
+  Embedded,     // a constant array in the source
+  WeightsFile,  // read at run time by load_weights (weights_file.h)
+};
+
+// `parameters` holds lowered.params.total floats, laid out as lowered.params says (unused with WeightsFile).
+CppSources emit_cpp(const LoweredModel& lowered, const float* parameters, const ModelOrigin& origin,
+                    ParameterStorage storage = ParameterStorage::Embedded);
 
 // `name` as a C++ identifier: other characters become '_', and one that would start with a digit gets a prefix.
 std::string cpp_identifier(const std::string& name);

@@ -39,6 +39,7 @@ std::string model_header(const LoweredModel& lowered, const std::string& name, c
   h += "void forward(const float* input, float* output);\n";
   h += "// With a caller-provided workspace of workspace_size floats (no allocation).\n";
   h += "void forward(const float* input, float* output, float* workspace);\n\n";
+  h += parts.declarations;
   h += fmt::format("}}  // namespace {}\n", name);
   return h + parts.definitions;
 }

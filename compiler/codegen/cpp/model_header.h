@@ -21,6 +21,7 @@ std::string generated_banner(const ModelOrigin& origin, const std::string& emit_
 struct HeaderParts {
   std::string banner;          // comment lines at the top
   std::string extra_includes;  // #include lines after <array>, <cstddef> and <cstdint>
+  std::string declarations;    // inside the namespace, after forward's
   std::string definitions;     // after the namespace: where forward's definitions are not in a .cpp
 };
 

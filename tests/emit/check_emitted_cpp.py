@@ -5,13 +5,13 @@ state_dict (so the file also holds batchnorm's num_batches_tracked, a key nnc do
 
 Every model is also emitted with --weights-file and built by the first compiler with the harness's
 -DNNC_WEIGHTS_FILE variant, which loads the weights first: once from the file nnc wrote, once from PyTorch's.
-Models with small sources are also built with --sanitizer-compiler under ASan+UBSan, and emitted for 2 threads and
+The --weights-file sources are also built with the prologue's portable vectors (-DNNC_RT_PORTABLE) and with
+-O3 -march=native by the last compiler. Models with small sources are also built with --sanitizer-compiler under ASan+UBSan, and emitted for 2 threads and
 built with -fopenmp by the first compiler.
 
     check_emitted_cpp.py NNC HARNESS WORKDIR --compiler CXX [--compiler CXX2] [--sanitizer-compiler CXX] MODEL.yaml...
 """
 import argparse
-import concurrent.futures
 import pathlib
 import shutil
 import subprocess
@@ -24,6 +24,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "torch"))
 import nnc_torch  # noqa: E402
 import tensor_files  # noqa: E402
 import torch_numbers  # noqa: E402
+import model_checks  # noqa: E402
 
 SEED = 7
 RTOL, ATOL = torch_numbers.RTOL, torch_numbers.ATOL
@@ -80,6 +81,12 @@ def check(nnc, harness, compilers, sanitizer, model, root):
     builds = [(pathlib.Path(cxx).name, cxx, FLAGS, work / "embedded", []) for cxx in compilers]
     builds.append(("weights_file", compilers[0], FLAGS + ["-DNNC_WEIGHTS_FILE"], work / "weights_file",
                    [work / "weights_file" / f"{name}.safetensors", work / "w.safetensors"]))
+    # The prologue's two implementations of vectors: plain arrays, and vector registers as wide as this CPU has.
+    weights_file_only = [work / "weights_file" / f"{name}.safetensors"]
+    builds.append(("portable", compilers[0], FLAGS + ["-DNNC_WEIGHTS_FILE", "-DNNC_RT_PORTABLE"], work / "weights_file",
+                   weights_file_only))
+    builds.append(("native", compilers[-1], FLAGS + ["-DNNC_WEIGHTS_FILE", "-O3", "-march=native"], work / "weights_file",
+                   weights_file_only))
     if (work / "embedded" / f"{name}.cpp").stat().st_size < SMALL_SOURCE:
         if sanitizer:
             builds.append(("sanitized", sanitizer, FLAGS + SANITIZE, work / "embedded", []))
@@ -119,24 +126,7 @@ def main():
     compilers = [c for c in args.compiler if c]
     torch.set_num_threads(1)
 
-    passed, failed = 0, 0
-    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        futures = {m: pool.submit(check, args.nnc, args.harness, compilers, args.sanitizer_compiler, m, args.workdir) for m in args.models}
-        for model, future in futures.items():
-            try:
-                failures = future.result()
-            except Exception as e:  # a model the checker cannot prepare (torch cannot build it, ...) is a failure
-                failures = [f"{type(e).__name__}: {e}"]
-            if failures:
-                failed += 1
-                print(f"FAIL {model.name}")
-                for f in failures:
-                    print("  " + f)
-            else:
-                passed += 1
-                print(f"ok   {model.name}")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return model_checks.check_all(lambda m: check(args.nnc, args.harness, compilers, args.sanitizer_compiler, m, args.workdir), args.models, args.jobs)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ model is also emitted for 2 threads, whose parallel loops the bundle runs serial
     check_emitted_obj.py NNC HARNESS WORKDIR --compiler CXX [--compiler CXX2] MODEL.yaml...
 """
 import argparse
-import concurrent.futures
 import pathlib
 import shutil
 import subprocess
@@ -22,6 +21,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "torch"))
 import nnc_torch  # noqa: E402
 import tensor_files  # noqa: E402
 import torch_numbers  # noqa: E402
+import model_checks  # noqa: E402
 
 FLAGS = ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror"]
 RTOL, ATOL = torch_numbers.RTOL, torch_numbers.ATOL
@@ -109,24 +109,7 @@ def main():
     compilers = [c for c in args.compiler if c]
     torch.set_num_threads(1)
 
-    passed, failed = 0, 0
-    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        futures = {m: pool.submit(check, args.nnc, args.harness, compilers, args.nm, m, args.workdir) for m in args.models}
-        for model, future in futures.items():
-            try:
-                failures = future.result()
-            except RuntimeError as e:
-                failures = [str(e)]
-            if failures:
-                failed += 1
-                print(f"FAIL {model.name}")
-                for f in failures:
-                    print("  " + f.replace("\n", "\n    "))
-            else:
-                passed += 1
-                print(f"ok   {model.name}")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return model_checks.check_all(lambda m: check(args.nnc, args.harness, compilers, args.nm, m, args.workdir), args.models, args.jobs)
 
 
 if __name__ == "__main__":

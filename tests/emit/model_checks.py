@@ -1,0 +1,25 @@
+"""What the emit checks share: one check per model, run on a few threads, each model reported."""
+import concurrent.futures
+
+
+def check_all(check, models, jobs):
+    """check(model) returns the model's failure messages. Prints ok or FAIL per model and the totals, and returns
+    the exit status."""
+    passed, failed = 0, 0
+    with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+        futures = {m: pool.submit(check, m) for m in models}
+        for model, future in futures.items():
+            try:
+                failures = future.result()
+            except Exception as e:  # a model the checker cannot prepare (torch cannot build it, ...) is a failure
+                failures = [f"{type(e).__name__}: {e}"]
+            if failures:
+                failed += 1
+                print(f"FAIL {model.name}")
+                for f in failures:
+                    print("  " + f.replace("\n", "\n    "))
+            else:
+                passed += 1
+                print(f"ok   {model.name}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0

@@ -11,7 +11,6 @@ built with -fopenmp by the first compiler.
 
     check_emitted_cpp.py NNC HARNESS WORKDIR --compiler CXX [--compiler CXX2] [--sanitizer-compiler CXX] MODEL.yaml...
 """
-import argparse
 import pathlib
 import shutil
 import subprocess
@@ -114,14 +113,8 @@ def check(nnc, harness, compilers, sanitizer, model, root):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("nnc", type=pathlib.Path)
-    parser.add_argument("harness", type=pathlib.Path)
-    parser.add_argument("workdir", type=pathlib.Path)
-    parser.add_argument("--compiler", action="append", required=True)
+    parser = model_checks.argument_parser()
     parser.add_argument("--sanitizer-compiler", default="")
-    parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("models", nargs="+", type=pathlib.Path)
     args = parser.parse_args()
     compilers = [c for c in args.compiler if c]
     torch.set_num_threads(1)

@@ -6,7 +6,6 @@ model is also emitted for 2 threads, whose parallel loops the bundle runs serial
 
     check_emitted_obj.py NNC HARNESS WORKDIR --compiler CXX [--compiler CXX2] MODEL.yaml...
 """
-import argparse
 import pathlib
 import shutil
 import subprocess
@@ -97,14 +96,8 @@ def check(nnc, harness, compilers, nm, model_file, root):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("nnc", type=pathlib.Path)
-    parser.add_argument("harness", type=pathlib.Path)
-    parser.add_argument("workdir", type=pathlib.Path)
-    parser.add_argument("--compiler", action="append", required=True)
+    parser = model_checks.argument_parser()
     parser.add_argument("--nm", default="nm")
-    parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("models", nargs="+", type=pathlib.Path)
     args = parser.parse_args()
     compilers = [c for c in args.compiler if c]
     torch.set_num_threads(1)

@@ -1,5 +1,7 @@
 """What the emit checks share: one check per model, run on a few threads, each model reported."""
+import argparse
 import concurrent.futures
+import pathlib
 
 
 def check_all(check, models, jobs):
@@ -23,3 +25,15 @@ def check_all(check, models, jobs):
                 print(f"ok   {model.name}")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
+
+
+def argument_parser():
+    """The arguments every emit check takes: NNC HARNESS WORKDIR --compiler CXX... [--jobs N] MODEL.yaml..."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("nnc", type=pathlib.Path)
+    parser.add_argument("harness", type=pathlib.Path)
+    parser.add_argument("workdir", type=pathlib.Path)
+    parser.add_argument("--compiler", action="append", required=True)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("models", nargs="+", type=pathlib.Path)
+    return parser

@@ -13,7 +13,6 @@ built with -fopenmp by the first compiler.
 """
 import pathlib
 import shutil
-import subprocess
 import sys
 
 import numpy as np
@@ -24,18 +23,11 @@ import nnc_torch  # noqa: E402
 import tensor_files  # noqa: E402
 import torch_numbers  # noqa: E402
 import model_checks  # noqa: E402
+from model_checks import FLAGS, SANITIZE, run  # noqa: E402
 
 SEED = 7
 RTOL, ATOL = torch_numbers.RTOL, torch_numbers.ATOL
-FLAGS = ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror"]
-SANITIZE = ["-O1", "-fsanitize=address,undefined", "-fno-sanitize-recover=all"]
 SMALL_SOURCE = 300_000  # bytes: larger ones (embedded parameters) take too long to build twice more
-
-
-def run(cmd):
-    result = subprocess.run([str(c) for c in cmd], capture_output=True, text=True)
-    if result.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, cmd))} exited {result.returncode}\n{result.stdout}{result.stderr}")
 
 
 def mismatch(got, want, label):

@@ -8,7 +8,6 @@ model is also emitted for 2 threads, whose parallel loops the bundle runs serial
 """
 import pathlib
 import shutil
-import subprocess
 import sys
 import zlib
 
@@ -21,17 +20,9 @@ import nnc_torch  # noqa: E402
 import tensor_files  # noqa: E402
 import torch_numbers  # noqa: E402
 import model_checks  # noqa: E402
+from model_checks import FLAGS, run  # noqa: E402
 
-FLAGS = ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror"]
 RTOL, ATOL = torch_numbers.RTOL, torch_numbers.ATOL
-
-
-def run(cmd):
-    """The command's stdout and stderr; raises when it fails."""
-    result = subprocess.run([str(c) for c in cmd], capture_output=True, text=True)
-    if result.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, cmd))} exited {result.returncode}\n{result.stdout}{result.stderr}")
-    return result.stdout, result.stderr
 
 
 def symbol_problems(nm, obj, name):

@@ -21,11 +21,9 @@ import numpy as np
 REPO = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "torch"))
 import tensor_files  # noqa: E402
+from model_checks import FLAGS, SANITIZE  # noqa: E402
 
 MODEL = REPO / "examples" / "conv_pool.yaml"  # conv2d '0' (weight [5, 1, 5, 5], bias [5]), then a maxpool
-
-FLAGS = ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror"]
-SANITIZE = ["-O1", "-fsanitize=address,undefined", "-fno-sanitize-recover=all"]
 MUTANTS = 300
 TIMEOUT = 60  # seconds for one probe run: far above what any of them needs, so hitting it means a hang
 

@@ -2,6 +2,19 @@
 import argparse
 import concurrent.futures
 import pathlib
+import subprocess
+
+# How every check builds emitted code, and its sanitized variant.
+FLAGS = ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror"]
+SANITIZE = ["-O1", "-fsanitize=address,undefined", "-fno-sanitize-recover=all"]
+
+
+def run(cmd):
+    """The command's stdout and stderr; raises when it fails."""
+    result = subprocess.run([str(c) for c in cmd], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd))} exited {result.returncode}\n{result.stdout}{result.stderr}")
+    return result.stdout, result.stderr
 
 
 def check_all(check, models, jobs):

@@ -66,7 +66,7 @@ int run_bench(const RunOptions& options) {
     double ms = median(steps[s]);
     int64_t step_macs = 0;
     nlohmann::ordered_json fused = nlohmann::ordered_json::array();
-    for (int l : step.layers()) step_macs += graph.layers[l].macs;
+    for (int l : step.layers()) step_macs = checked::saturating_add(step_macs, graph.layers[l].macs);
     for (int l : step.epilogues) fused.push_back(graph.layers[l].name);
     nlohmann::ordered_json entry = {{"name", layer.name}, {"op", layer.op}, {"median_ms", ms}, {"gflops", gflops(step_macs, ms)}};
     if (!fused.empty()) entry["fused"] = fused;

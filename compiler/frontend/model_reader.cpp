@@ -354,7 +354,7 @@ void ModelReader::read_input(const Entry& entry, Graph& graph) {
         if (d) shape.push_back(*d);
       }
       if (ok && !element_count(shape)) {
-        diags_.error("size-overflow", at_entry(e), fmt::format("the input shape {} has more elements than a 64-bit integer can count", to_string(shape)));
+        diags_.error("size-overflow", at_entry(e), fmt::format("the input shape {} has more than 2^56 elements, more than nnc can address", to_string(shape)));
         ok = false;
       }
       if (ok) graph.input_shape = shape;
@@ -372,6 +372,12 @@ void ModelReader::read_layers(const Entry& entry, Graph& graph) {
     diags_.error(list.IsSequence() ? "empty-layers" : "wrong-type", at_entry(entry),
                  "layers must be a non-empty list, but it is " + (list.IsSequence() ? std::string("empty") : describe(list)),
                  "write each layer as a list item under layers, e.g. `- op: relu`");
+    return;
+  }
+  if (list.size() > kMaxLayers) {
+    diags_.error("too-many-layers", at_entry(entry),
+                 fmt::format("the model has {} layers, more than nnc's limit of {}", list.size(), kMaxLayers),
+                 "split the network into several models");
     return;
   }
   if (!spend(list.size(), list)) return;
@@ -526,6 +532,13 @@ void ModelReader::read_inputs(Layer& layer, const Entry& e) {
   if (e.second.size() < min_inputs) {
     diags_.error("bad-value", at_entry(e), fmt::format("{} needs at least {} input{}, but it has {}", layer_title(layer), min_inputs, min_inputs == 1 ? "" : "s", e.second.size()),
                  fmt::format("list {} or more layers (or the model input), e.g. `inputs: [a, b]`", min_inputs));
+    layer.valid = false;
+    return;
+  }
+  if (e.second.size() > kMaxInputs) {
+    diags_.error("too-many-inputs", at_entry(e),
+                 fmt::format("{} joins {} tensors, more than nnc's limit of {}", layer_title(layer), e.second.size(), kMaxInputs),
+                 fmt::format("join them in stages of at most {} (a layer per stage, the next one reading its result)", kMaxInputs));
     layer.valid = false;
     return;
   }

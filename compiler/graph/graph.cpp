@@ -31,7 +31,7 @@ GraphTotals totals(const Graph& graph) {
   for (const auto& layer : graph.layers) {
     t.params += param_count(layer);
     for (const auto& p : layer.params) t.stored += element_count(p.shape).value_or(0);
-    t.macs += layer.macs;
+    t.macs = checked::saturating_add(t.macs, layer.macs);
     if (!layer.shape) continue;
     int64_t n = element_count(*layer.shape).value_or(0);
     if (n > t.largest_activation) {

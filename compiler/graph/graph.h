@@ -14,6 +14,11 @@ namespace nnc {
 
 struct OpDef;
 
+// Documented limits (docs/model-format.md): past them compile time and memory would grow without
+// bound, so the front end refuses a model before any work is done on it.
+constexpr size_t kMaxLayers = 100'000;  // layers in a model
+constexpr size_t kMaxInputs = 256;      // tensors one layer joins (add, concat)
+
 // Where a layer reads a tensor from.
 struct InputRef {
   static constexpr int kModelInput = -1;

@@ -34,6 +34,9 @@ void warn_unused(const Graph& graph, DiagnosticEngine& diags) {
 
 void infer_shapes(Graph& graph, DiagnosticEngine& diags) {
   bool all_valid = !graph.input_shape.empty();
+  // Every tensor of the model together stays within kMaxElements too, so that the arena, the
+  // parameter block and every total over them fit in int64.
+  int64_t model_elements = element_count(graph.input_shape).value_or(0);
   for (Layer& layer : graph.layers) {
     all_valid = all_valid && layer.valid;
     if (!layer.valid || !layer.def) continue;
@@ -44,16 +47,24 @@ void infer_shapes(Graph& graph, DiagnosticEngine& diags) {
     InferContext ctx(layer, inputs, diags);
     if (!layer.def->infer(ctx)) continue;
     if (!element_count(ctx.output)) {
-      ctx.error("size-overflow", fmt::format("{}: its output {} has more elements than a 64-bit integer can count", ctx.what(),
+      ctx.error("size-overflow", fmt::format("{}: its output {} has more than 2^56 elements, more than nnc can address", ctx.what(),
                                              to_string(ctx.output)));
       continue;
     }
     bool params_fit = true;
     for (const ParamSpec& p : ctx.params) params_fit = params_fit && element_count(p.shape).has_value();
     if (!params_fit) {
-      ctx.error("size-overflow", fmt::format("{}: its parameters have more elements than a 64-bit integer can count", ctx.what()));
+      ctx.error("size-overflow", fmt::format("{}: a parameter of it has more than 2^56 elements, more than nnc can address", ctx.what()));
       continue;
     }
+    int64_t layer_elements = *element_count(ctx.output);
+    for (const ParamSpec& p : ctx.params) layer_elements += *element_count(p.shape);
+    if (model_elements > kMaxElements - layer_elements) {
+      ctx.error("size-overflow", fmt::format("{}: with it, the model's tensors hold more than 2^56 floats together, more than nnc "
+                                             "can address", ctx.what()));
+      continue;
+    }
+    model_elements += layer_elements;
     layer.shape = std::move(ctx.output);
     layer.params = std::move(ctx.params);
     layer.macs = ctx.macs;

@@ -25,14 +25,37 @@ LowerContext::LowerContext(const Layer& layer, std::vector<TensorRef> inputs, Te
   }
 }
 
+namespace {
+
+// Values that cost nothing to repeat; anything else an epilogue may use several times is bound once.
+bool is_leaf(const Expr& e) {
+  if (e.as<Var>() || e.as<IntImm>() || e.as<FloatImm>() || e.as<Load>()) return true;
+  const Broadcast* b = e.as<Broadcast>();
+  return b && is_leaf(b->value);
+}
+
+}  // namespace
+
 Stmt LowerContext::store_output(const Expr& index, const Expr& value, const Expr& channel) {
+  // Each fused layer reads the previous one's value through a let, so a chain of epilogues that use
+  // their input more than once (relu, hardswish, ...) grows linearly instead of doubling per layer.
+  std::vector<std::pair<std::string, Expr>> lets;
   Expr v = value, c = channel;
   for (const FusedLayer& f : epilogues_) {
+    if (!is_leaf(v)) {
+      lets.emplace_back(fresh_name("e"), v);
+      v = Var::make(v.type(), lets.back().first);
+    }
     const Shape& in_shape = f.inputs[f.chain_input].shape;
     v = f.layer->def->epilogue(EpilogueContext{f, v, index, c});
     if (*f.layer->shape != in_shape) c = Expr();  // a reshape: the producer's channel no longer applies
   }
-  return Store::make(output_.buffer, v, index);
+  return with_lets(lets, Store::make(output_.buffer, v, index));
+}
+
+Stmt with_lets(const std::vector<std::pair<std::string, Expr>>& lets, Stmt body) {
+  for (auto it = lets.rbegin(); it != lets.rend(); ++it) body = LetStmt::make(it->first, it->second, std::move(body));
+  return body;
 }
 
 const Buffer& EpilogueContext::param(const std::string& key) const {
@@ -56,8 +79,11 @@ const Buffer& LowerContext::param(const std::string& key) const {
 }
 
 std::string LowerContext::fresh_name(const std::string& base) {
-  std::string name = base;
-  for (int n = 1; !used_names_.insert(name).second; ++n) name = fmt::format("{}{}", base, n);
+  // Numbering resumes where the last name from `base` stopped, so a kernel with many loops stays linear.
+  int& next = next_suffix_[base];
+  std::string name = next == 0 ? base : fmt::format("{}{}", base, next);
+  while (!used_names_.insert(name).second) name = fmt::format("{}{}", base, ++next);
+  ++next;
   return name;
 }
 
@@ -65,7 +91,7 @@ Expr LowerContext::var(const std::string& base) { return i64_var(fresh_name(base
 
 bool LowerContext::worth_parallel(int64_t work) const {
   constexpr int64_t kMinWorkPerThread = 1 << 16;  // multiply-adds or elements; below this, threading costs more than it saves
-  return threads_ > 1 && work >= kMinWorkPerThread * threads_;
+  return threads_ > 1 && work / threads_ >= kMinWorkPerThread;
 }
 
 Expr flat_index(const Shape& shape, const std::vector<Expr>& idx) {

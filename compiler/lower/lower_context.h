@@ -2,6 +2,7 @@
 // What an op's lowering sees: its layer, the buffers of its inputs, output, parameters and
 // scratch space, and helpers to build loop nests. Ops never see other layers or the YAML.
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -74,7 +75,11 @@ class LowerContext {
   std::vector<FusedLayer> epilogues_;
   int threads_;
   std::set<std::string> used_names_;
+  std::map<std::string, int> next_suffix_;
 };
+
+// `body` inside `let name = value` for each binding, the first binding outermost.
+ir::Stmt with_lets(const std::vector<std::pair<std::string, ir::Expr>>& lets, ir::Stmt body);
 
 // The flat (row-major) index of `idx` in a tensor of `shape`.
 ir::Expr flat_index(const Shape& shape, const std::vector<ir::Expr>& idx);

@@ -22,6 +22,15 @@ std::vector<int> Step::reads(const Graph& graph) const {
   return out;
 }
 
+namespace {
+
+// Every fused layer nests its producer's value one let deeper, and a fused join adds a term per
+// input to one expression: bounds keep both shallow.
+constexpr size_t kMaxEpilogues = 64;
+constexpr size_t kMaxFusedInputs = 16;
+
+}  // namespace
+
 std::vector<Step> schedule_graph(const Graph& graph) {
   const int count = static_cast<int>(graph.layers.size());
   std::vector<bool> needed(count, false);
@@ -45,11 +54,13 @@ std::vector<Step> schedule_graph(const Graph& graph) {
     // that tensor's only reader, the step's result is not the model output, the producer takes
     // epilogues, and every other input already exists when that step runs.
     bool fused = false;
-    for (size_t chain = 0; chain < layer.inputs.size() && layer.def->epilogue && !fused; ++chain) {
+    const bool fusible = layer.def->epilogue && layer.inputs.size() <= kMaxFusedInputs;
+    for (size_t chain = 0; chain < layer.inputs.size() && fusible && !fused; ++chain) {
       const int from = layer.inputs[chain].layer;
       if (from < 0 || readers[from] != 1 || from == graph.output) continue;
       Step& step = steps[step_of[from]];
-      bool ready = step.output() == from && graph.layers[step.producer].def->accepts_epilogue;
+      bool ready = step.output() == from && graph.layers[step.producer].def->accepts_epilogue &&
+                   step.epilogues.size() < kMaxEpilogues;
       for (size_t k = 0; ready && k < layer.inputs.size(); ++k) {
         const int other = layer.inputs[k].layer;
         ready = k == chain || other < 0 || (step_of[other] >= 0 && step_of[other] < step_of[from]);

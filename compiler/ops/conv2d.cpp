@@ -119,6 +119,8 @@ bool infer_conv2d(InferContext& ctx) {
 
   std::array<int64_t, 2> out{};
   if (!infer_window(ctx, w, in[2], in[3], out)) return false;
+  if (!element_count({in[0], in[1], in[2] + w.pads[0][0] + w.pads[0][1], in[3] + w.pads[1][0] + w.pads[1][1]}))
+    return ctx.error("size-overflow", fmt::format("{}: its padded input has more than 2^56 elements, more than nnc can address", ctx.what()));
   ctx.output = {in[0], out_channels, out[0], out[1]};
   ctx.params.push_back({"weight", {out_channels, channels / groups, w.kernel[0], w.kernel[1]}});
   if (a.flag("bias")) ctx.params.push_back({"bias", {out_channels}});

@@ -70,11 +70,21 @@ bool infer_concat(InferContext& ctx) {
   return true;
 }
 
+// Summed left to right, as PyTorch's a + b + c; the partial sum is bound every few terms so that the
+// expression stays shallow however many inputs there are.
 ir::Stmt lower_add(LowerContext& ctx) {
+  constexpr size_t kTermsPerLet = 16;
   return vector_loop(ctx, *element_count(ctx.output().shape), [&](const ir::Expr& i, int) {
+    std::vector<std::pair<std::string, ir::Expr>> partial;
     ir::Expr sum = ir::Load::make(ctx.input(0).buffer, i);
-    for (size_t k = 1; k < ctx.input_count(); ++k) sum = sum + ir::Load::make(ctx.input(k).buffer, i);
-    return ctx.store_output(i, sum);
+    for (size_t k = 1; k < ctx.input_count(); ++k) {
+      if (k % kTermsPerLet == 0) {
+        partial.emplace_back(ctx.fresh_name("sum"), sum);
+        sum = ir::Var::make(sum.type(), partial.back().first);
+      }
+      sum = sum + ir::Load::make(ctx.input(k).buffer, i);
+    }
+    return with_lets(partial, ctx.store_output(i, sum));
   });
 }
 

@@ -23,6 +23,10 @@ inline std::optional<int64_t> mul(int64_t a, int64_t b) {
   return r;
 }
 
+// For totals that are only reported: INT64_MAX instead of overflowing.
+inline int64_t saturating_add(int64_t a, int64_t b) { return add(a, b).value_or(a < 0 ? INT64_MIN : INT64_MAX); }
+inline int64_t saturating_mul(int64_t a, int64_t b) { return mul(a, b).value_or((a < 0) != (b < 0) ? INT64_MIN : INT64_MAX); }
+
 // Floor division for a positive divisor (C++'s / truncates toward zero).
 inline int64_t floor_div(int64_t a, int64_t b) {
   int64_t q = a / b;

@@ -11,7 +11,11 @@ namespace nnc {
 
 using Shape = std::vector<int64_t>;
 
-// The element count, or nullopt when it does not fit in int64.
+// The most elements a tensor may have (2^56): its size in bytes, and any index a kernel computes
+// while stepping through it in vectors, then fit in int64 with room to spare.
+constexpr int64_t kMaxElements = int64_t{1} << 56;
+
+// The element count, or nullopt when it exceeds kMaxElements.
 inline std::optional<int64_t> element_count(const Shape& shape) {
   int64_t n = 1;
   for (int64_t d : shape) {
@@ -19,6 +23,7 @@ inline std::optional<int64_t> element_count(const Shape& shape) {
     if (!next) return std::nullopt;
     n = *next;
   }
+  if (n > kMaxElements) return std::nullopt;
   return n;
 }
 

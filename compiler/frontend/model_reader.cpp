@@ -535,14 +535,14 @@ void ModelReader::read_inputs(Layer& layer, const Entry& e) {
     layer.valid = false;
     return;
   }
+  if (!spend(e.second.size(), e.second)) {
+    layer.valid = false;
+    return;
+  }
   if (e.second.size() > kMaxInputs) {
     diags_.error("too-many-inputs", at_entry(e),
                  fmt::format("{} joins {} tensors, more than nnc's limit of {}", layer_title(layer), e.second.size(), kMaxInputs),
                  fmt::format("join them in stages of at most {} (a layer per stage, the next one reading its result)", kMaxInputs));
-    layer.valid = false;
-    return;
-  }
-  if (!spend(e.second.size(), e.second)) {
     layer.valid = false;
     return;
   }

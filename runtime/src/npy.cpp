@@ -17,10 +17,6 @@ namespace {
 
 constexpr std::string_view magic = "\x93NUMPY";
 constexpr std::size_t header_alignment = 64;
-// numpy itself reads headers of at most 10000 bytes unless told otherwise; a float32 array's needs a few dozen.
-constexpr uint64_t max_header_length = 1 << 16;
-// The most of a file read before its header is checked: the magic, version, length and the longest header.
-constexpr uint64_t max_head = 12 + max_header_length;
 
 uint64_t little_endian(std::string_view bytes) {
   uint64_t v = 0;
@@ -54,15 +50,13 @@ std::string describe_dtype(std::string_view descr) {
   return what;
 }
 
-// Where a .npy file's data is, from its first bytes `head` (at least the whole header, or the whole of a shorter
-// file) and its size: every claim of the header checked, the data's size against the file's, before it is read.
-struct NpyLayout {
-  Shape shape;
-  std::size_t data_start = 0;
-  std::size_t data_bytes = 0;
+// Where the header dict of a .npy file of `file_size` bytes lies, from the file's first bytes `head` (up to 12 are
+// needed: the magic, the version and the header's length), checked against the file's size.
+struct HeaderSpan {
+  std::size_t begin = 0, end = 0;
 };
 
-Result<NpyLayout> npy_layout(std::string_view head, uint64_t file_size, std::string_view name) {
+Result<HeaderSpan> npy_header_span(std::string_view head, uint64_t file_size, std::string_view name) {
   auto fail = [&](const std::string& message) { return Error{fmt::format("{}: {}", name, message)}; };
   if (head.size() < magic.size() || head.substr(0, magic.size()) != magic)
     return fail("not a .npy file: it does not start with the magic bytes \\x93NUMPY");
@@ -74,13 +68,25 @@ Result<NpyLayout> npy_layout(std::string_view head, uint64_t file_size, std::str
   if (head.size() < 8 + length_size) return fail("truncated: the file ends inside the header length");
   const uint64_t header_length = little_endian(head.substr(8, length_size));
   const std::size_t header_start = 8 + length_size;
-  if (header_length > max_header_length)
-    return fail(fmt::format("the header length says {} bytes, above the limit of {}", header_length, max_header_length));
   if (header_length > file_size - header_start)
     return fail(fmt::format("truncated: the header length says {} bytes, but only {} bytes follow it", header_length,
                             file_size - header_start));
+  return HeaderSpan{header_start, header_start + static_cast<std::size_t>(header_length)};
+}
 
-  auto dict = parse_npy_dict(head.substr(header_start, header_length));
+// Where a .npy file's data is, from its first bytes `head` (at least up to the header's end) and its size: every
+// claim of the header checked, the data's size against the file's, before the data is read.
+struct NpyLayout {
+  Shape shape;
+  std::size_t data_start = 0;
+  std::size_t data_bytes = 0;
+};
+
+Result<NpyLayout> npy_layout(std::string_view head, uint64_t file_size, std::string_view name) {
+  auto fail = [&](const std::string& message) { return Error{fmt::format("{}: {}", name, message)}; };
+  auto header = npy_header_span(head, file_size, name);
+  if (!header) return header.error();
+  auto dict = parse_npy_dict(head.substr(header->begin, header->end - header->begin));
   if (!dict) return fail("malformed header: " + dict.error().message);
   if (dict->descr != "<f4")
     return fail(fmt::format("dtype '{}' ({}) is not supported: expected '<f4' (float32, little-endian)", dict->descr,
@@ -92,7 +98,7 @@ Result<NpyLayout> npy_layout(std::string_view head, uint64_t file_size, std::str
   auto count = element_count(shape);
   auto needed = count ? checked::mul(*count, int64_t{sizeof(float)}) : std::nullopt;
   if (!needed) return fail(fmt::format("shape {} has too many elements to address in bytes", to_string(shape)));
-  const std::size_t data_start = header_start + header_length;
+  const std::size_t data_start = header->end;
   const uint64_t found = file_size - data_start;
   if (found < static_cast<uint64_t>(*needed))
     return fail(fmt::format("truncated data: shape {} needs {} bytes of float32 data, found {}", to_string(shape),
@@ -121,13 +127,19 @@ Result<Tensor> decode_npy(std::string_view bytes, std::string_view name) {
 Result<Tensor> read_npy(const std::string& path) {
   auto in = InputFile::open(path);
   if (!in) return in.error();
-  auto bytes = in->read(std::min<uint64_t>(in->size(), max_head));
+  // The preamble, then the header it announces, then the data the header describes: each checked before the next.
+  auto bytes = in->read(std::min<uint64_t>(in->size(), 12));
   if (!bytes) return bytes.error();
+  auto span = npy_header_span(*bytes, in->size(), path);
+  if (!span) return span.error();
+  auto header = in->read(std::max<uint64_t>(span->end, in->position()) - in->position());
+  if (!header) return header.error();
+  bytes->append(*header);
   auto layout = npy_layout(*bytes, in->size(), path);
   if (!layout) return layout.error();
-  auto rest = in->read(in->size() - in->position());
-  if (!rest) return rest.error();
-  bytes->append(*rest);
+  auto data = in->read(in->size() - in->position());
+  if (!data) return data.error();
+  bytes->append(*data);
   return tensor_at(*layout, *bytes, path);
 }
 

@@ -85,6 +85,12 @@ TEST_CASE("npy writing switches to version 2.0 when the header outgrows 16 bits"
   REQUIRE(back);
   CHECK(back->shape() == many_ones);
   CHECK(back->values()[0] == 4.5f);
+  nnc::test::TempDir dir;
+  REQUIRE(nnc::write_npy(dir.file("x.npy"), t));
+  auto read = nnc::read_npy(dir.file("x.npy"));
+  REQUIRE(read);
+  CHECK(read->shape() == many_ones);
+  CHECK(read->values()[0] == 4.5f);
 }
 
 TEST_CASE("npy header text is numpy's", "[npy]") {

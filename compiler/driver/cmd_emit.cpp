@@ -54,12 +54,13 @@ std::optional<int> create_output_directory(const fs::path& directory) {
   return kExitUsage;
 }
 
+// All of them or, on any failure, none: an existing header never ends up beside a source it does not match.
 int write_files(const std::vector<std::pair<fs::path, const std::string*>>& files) {
-  for (const auto& [path, text] : files) {
-    if (auto written = write_file_atomically(path.string(), {*text}); !written) {
-      std::cerr << "nnc: error: " << written.error().message << "\n";
-      return kExitUsage;
-    }
+  std::vector<OutputFile> outputs;
+  for (const auto& [path, text] : files) outputs.push_back({path.string(), {*text}});
+  if (auto written = write_files_atomically(outputs); !written) {
+    std::cerr << "nnc: error: " << written.error().message << "\n";
+    return kExitUsage;
   }
   return kExitOk;
 }

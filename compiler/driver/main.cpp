@@ -43,15 +43,22 @@ CLI::Option* add_choice(CLI::App* cmd, const std::string& flag, Enum& target, co
       ->option_text("WORD");
 }
 
+// An empty path would silently mean "not given" (no output written, seeded weights or input): refused instead.
+CLI::Validator non_empty_path() {
+  return CLI::Validator([](std::string& text) { return text.empty() ? std::string("the path is empty") : std::string(); }, "");
+}
+
 void add_color_option(CLI::App* cmd, ColorMode& mode) {
   add_choice(cmd, "--color", mode, {{"auto", ColorMode::Auto}, {"always", ColorMode::Always}, {"never", ColorMode::Never}},
              "colour the text: auto (on a terminal, unless NO_COLOR is set), always, never");
 }
 
 void add_run_options(CLI::App* cmd, RunOptions& o) {
-  cmd->add_option("file", o.file, "model file (YAML)")->required();
-  cmd->add_option("--weights", o.weights, "safetensors file with every parameter (default: the model's `weights:`, else seeded)");
-  cmd->add_option("--input", o.input, "the input as .npy (float32, C order, the model's input shape); default: seeded noise");
+  cmd->add_option("file", o.file, "model file (YAML)")->required()->check(non_empty_path());
+  cmd->add_option("--weights", o.weights, "safetensors file with every parameter (default: the model's `weights:`, else seeded)")
+      ->check(non_empty_path());
+  cmd->add_option("--input", o.input, "the input as .npy (float32, C order, the model's input shape); default: seeded noise")
+      ->check(non_empty_path());
   cmd->add_option("--seed", o.seed, "seed for parameters without a weights file, and for the input without --input")
       ->check(CLI::Validator(
           [](std::string& text) -> std::string {
@@ -74,7 +81,7 @@ int run(int argc, char** argv) {
 
   CheckOptions check;
   CLI::App* check_cmd = app.add_subcommand("check", "parse and shape-check model files; report every problem");
-  check_cmd->add_option("files", check.files, "model files (YAML)")->required();
+  check_cmd->add_option("files", check.files, "model files (YAML)")->required()->check(non_empty_path());
   check_cmd->add_flag("--strict", check.strict, "fail on warnings too");
   add_choice(check_cmd, "--format", check.format,
              {{"text", CheckFormat::Text}, {"json", CheckFormat::Json}, {"github", CheckFormat::Github}},
@@ -84,14 +91,15 @@ int run(int argc, char** argv) {
 
   SummaryOptions summary;
   CLI::App* summary_cmd = app.add_subcommand("summary", "print the layer table with every window formula worked out");
-  summary_cmd->add_option("file", summary.file, "model file (YAML)")->required();
+  summary_cmd->add_option("file", summary.file, "model file (YAML)")->required()->check(non_empty_path());
   add_color_option(summary_cmd, summary.color);
   summary_cmd->footer("Exit status: 0 ok, 1 model errors (printed on stderr), 2 usage or unreadable file.");
 
   RunOptions run_options, bench_options;
   CLI::App* run_cmd = app.add_subcommand("run", "check, JIT-compile and run the model once (`nnc MODEL` is `nnc run MODEL`)");
   add_run_options(run_cmd, run_options);
-  run_cmd->add_option("--output", run_options.output, "write the output as .npy (float32); never left half-written");
+  run_cmd->add_option("--output", run_options.output, "write the output as .npy (float32); never left half-written")
+      ->check(non_empty_path());
   run_cmd->add_flag("--verify", run_options.verify, "also run the reference kernels and compare (rtol 1e-4, atol 1e-5)");
   CLI::App* bench_cmd = app.add_subcommand("bench", "time the compiled model, whole and per layer, and report GFLOP/s");
   add_run_options(bench_cmd, bench_options);
@@ -100,7 +108,7 @@ int run(int argc, char** argv) {
 
   EmitOptions emit;
   CLI::App* emit_cmd = app.add_subcommand("emit", "write the compiled model: Loop IR, standalone C++, LLVM IR, assembly, or an object file with its header");
-  emit_cmd->add_option("file", emit.file, "model file (YAML)")->required();
+  emit_cmd->add_option("file", emit.file, "model file (YAML)")->required()->check(non_empty_path());
   add_choice(emit_cmd, "--emit", emit.what,
              {{"loops", EmitKind::Loops}, {"cpp", EmitKind::Cpp}, {"llvm", EmitKind::Llvm}, {"asm", EmitKind::Asm}, {"obj", EmitKind::Obj}},
              "loops (the Loop IR as C-like text), cpp (standalone C++: -o DIR gets NAME.hpp and NAME.cpp), llvm (optimised LLVM "
@@ -109,9 +117,11 @@ int run(int argc, char** argv) {
              "and parallel loops run on the calling thread)")
       ->required();
   emit_cmd->add_option("-o,--output", emit.output, "output file; for cpp a directory; for obj a directory, or FILE.o with NAME.hpp beside it "
-                                                      "(default: standard output, for text)");
+                                                      "(default: standard output, for text)")
+      ->check(non_empty_path());
   emit_cmd->add_option("--weights", emit.weights, "cpp, obj: safetensors file with the parameters to embed, or for cpp to write with --weights-file "
-                                                  "(default: the model's `weights:`, else seeded)");
+                                                  "(default: the model's `weights:`, else seeded)")
+      ->check(non_empty_path());
   emit_cmd->add_option("--seed", emit.seed, "cpp, obj: seed for the parameters without a weights file")->check(CLI::NonNegativeNumber);
   emit_cmd->add_flag("--weights-file", emit.weights_file,
                      "cpp: do not embed the parameters; write them to DIR/NAME.safetensors, and declare "
@@ -161,7 +171,13 @@ int run(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   try {
-    return run(argc, argv);
+    const int status = run(argc, argv);
+    // Output lost to a full disk or a closed pipe must not pass for success.
+    if (!(std::cout << std::flush) && status == kExitOk) {
+      std::cerr << "nnc: error: cannot write to standard output\n";
+      return kExitUsage;
+    }
+    return status;
   } catch (const std::bad_alloc&) {
     std::cerr << "nnc: out of memory\n";
     return kExitUsage;

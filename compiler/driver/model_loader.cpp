@@ -2,14 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "frontend/model_reader.h"
 #include "graph/shape_inference.h"
+#include "nnc/file_io.h"
 
 namespace nnc {
 namespace {
@@ -18,35 +15,19 @@ namespace {
 constexpr std::uintmax_t kMaxModelBytes = 16u << 20;
 
 std::optional<std::string> read_file(const std::string& path, DiagnosticEngine& diags) {
+  auto fail = [&](const std::string& message) {
+    diags.error("io-error", {}, message);
+    return std::nullopt;
+  };
   std::error_code ec;
-  auto status = std::filesystem::status(path, ec);
-  if (ec || !std::filesystem::exists(status)) {
-    diags.error("io-error", {}, fmt::format("cannot read '{}': no such file", path));
-    return std::nullopt;
-  }
-  if (std::filesystem::is_directory(status)) {
-    diags.error("io-error", {}, fmt::format("cannot read '{}': it is a directory", path));
-    return std::nullopt;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diags.error("io-error", {}, fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
-    return std::nullopt;
-  }
-  std::string text;
-  char buffer[1 << 16];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    text.append(buffer, static_cast<size_t>(in.gcount()));
-    if (text.size() > kMaxModelBytes) {
-      diags.error("io-error", {}, fmt::format("cannot read '{}': it is larger than {} MiB, too large for a model file", path, kMaxModelBytes >> 20));
-      return std::nullopt;
-    }
-  }
-  if (in.bad()) {
-    diags.error("io-error", {}, fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
-    return std::nullopt;
-  }
-  return text;
+  if (!std::filesystem::exists(std::filesystem::status(path, ec))) return fail(fmt::format("cannot read '{}': no such file", path));
+  auto file = InputFile::open(path);
+  if (!file) return fail(file.error().message);
+  if (file->size() > kMaxModelBytes)
+    return fail(fmt::format("cannot read '{}': it is larger than {} MiB, too large for a model file", path, kMaxModelBytes >> 20));
+  auto text = file->read(file->size());
+  if (!text) return fail(text.error().message);
+  return std::move(*text);
 }
 
 }  // namespace

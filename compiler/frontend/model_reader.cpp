@@ -290,7 +290,13 @@ Graph ModelReader::read(const YAML::Node& root, const std::string& default_name)
     if (key == "name") {
       if (auto v = read_string(entry, "the model's ")) graph.name = *v;
     } else if (key == "weights") {
-      if (auto v = read_string(entry, "")) graph.weights = *v;
+      auto v = read_string(entry, "");
+      if (v && v->empty())
+        diags_.error("bad-value", at_entry(entry), "weights is an empty path",
+                     "write the safetensors file's path, relative to this model file, or leave weights out to have the "
+                     "parameters seeded");
+      else if (v)
+        graph.weights = *v;
     } else if (key == "input") {
       has_input = true;
       read_input(entry, graph);

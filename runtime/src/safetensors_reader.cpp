@@ -30,6 +30,19 @@ struct HeaderProblem {
   std::string message;
 };
 
+// nlohmann's message without its "[json.exception...] " prefix and without the text it quotes ("last read: '...'"),
+// which may be any bytes of a file that is not safetensors at all.
+std::string json_problem(std::string_view what) {
+  if (auto prefix = what.find("] "); prefix != std::string_view::npos) what.remove_prefix(prefix + 2);
+  std::string message(what);
+  const std::string_view quote = "; last read: '";
+  if (auto start = message.find(quote); start != std::string::npos) {
+    auto end = message.rfind("'; expected ");
+    message.erase(start, end == std::string::npos || end < start + quote.size() ? std::string::npos : end + 1 - start);
+  }
+  return message;
+}
+
 // JSON as the reference reads it. nlohmann alone would keep one of two equal keys without a word and would stop
 // at a NUL byte as if the text ended there.
 Result<json> parse_json(std::string_view text) {
@@ -58,8 +71,7 @@ Result<json> parse_json(std::string_view text) {
   } catch (const HeaderProblem& p) {
     return Error{p.message};
   } catch (const json::exception& e) {
-    std::string_view what = e.what();
-    return Error{std::string(what.substr(what.find("] ") == std::string_view::npos ? 0 : what.find("] ") + 2))};
+    return Error{json_problem(e.what())};
   }
 }
 
@@ -120,19 +132,28 @@ Result<std::map<std::string, std::string>> parse_metadata(const json& value) {
   return metadata;
 }
 
+// The header size in a file's first 8 bytes, within the limit and the file's `file_size` bytes. The size is not
+// shown: in a file that is not safetensors at all, those bytes are whatever the file holds.
+Result<uint64_t> header_size(std::string_view first, uint64_t file_size, const std::string& name) {
+  auto fail = [&](const std::string& message) { return Error{fmt::format("{}: {}", name, message)}; };
+  if (file_size < 8)
+    return fail(fmt::format("not a safetensors file: {} bytes, shorter than the 8-byte header size", file_size));
+  uint64_t size = 0;
+  for (int i = 7; i >= 0; --i) size = size << 8 | static_cast<unsigned char>(first[i]);
+  if (size > max_header_size)
+    return fail(fmt::format("not a safetensors file: the header size in its first 8 bytes is above the limit of {} bytes",
+                            max_header_size));
+  if (size > file_size - 8)
+    return fail(fmt::format("truncated, or not a safetensors file: the header size in its first 8 bytes is more than the {} "
+                            "bytes that follow them",
+                            file_size - 8));
+  return size;
+}
+
 }  // namespace
 
-Result<SafetensorsFile> SafetensorsFile::parse(std::string bytes, std::string name) {
+Result<SafetensorsFile> SafetensorsFile::parse_header(std::string_view text, uint64_t data_size, std::string name) {
   auto fail = [&](const std::string& message) { return Error{fmt::format("{}: {}", name, message)}; };
-  if (bytes.size() < 8)
-    return fail(fmt::format("not a safetensors file: {} bytes, shorter than the 8-byte header size", bytes.size()));
-  uint64_t header_size = 0;
-  for (int i = 7; i >= 0; --i) header_size = header_size << 8 | static_cast<unsigned char>(bytes[i]);
-  if (header_size > max_header_size)
-    return fail(fmt::format("header size {} is above the limit of {} bytes", header_size, max_header_size));
-  if (header_size > bytes.size() - 8)
-    return fail(fmt::format("truncated: header size {} but only {} bytes follow it", header_size, bytes.size() - 8));
-  std::string_view text = std::string_view(bytes).substr(8, header_size);
   if (text.empty() || text[0] != '{') return fail("the header does not start with '{'");
   auto header = parse_json(text);
   if (!header) return fail("invalid JSON header: " + header.error().message);
@@ -165,20 +186,38 @@ Result<SafetensorsFile> SafetensorsFile::parse(std::string bytes, std::string na
     covered = entry.end;
     previous = key;
   }
-  const uint64_t data_size = bytes.size() - 8 - header_size;
   if (static_cast<uint64_t>(covered) != data_size)
     return fail(fmt::format("the tensors cover {} bytes, but the data section has {}", covered, data_size));
-
   file.name_ = std::move(name);
-  file.data_start_ = 8 + header_size;
-  file.bytes_ = std::move(bytes);
+  return file;
+}
+
+Result<SafetensorsFile> SafetensorsFile::parse(std::string bytes, std::string name) {
+  auto size = header_size(bytes, bytes.size(), name);
+  if (!size) return size.error();
+  auto file = parse_header(std::string_view(bytes).substr(8, *size), bytes.size() - 8 - *size, std::move(name));
+  if (!file) return file;
+  file->data_start_ = 8 + *size;
+  file->bytes_ = std::move(bytes);
   return file;
 }
 
 Result<SafetensorsFile> SafetensorsFile::read(const std::string& path) {
-  auto bytes = read_file(path);
-  if (!bytes) return bytes.error();
-  return parse(std::move(*bytes), path);
+  auto in = InputFile::open(path);
+  if (!in) return in.error();
+  // Each part is read only once what came before it has said how large it is, and the file is that large.
+  auto first = in->read(std::min<uint64_t>(8, in->size()));
+  if (!first) return first.error();
+  auto size = header_size(*first, in->size(), path);
+  if (!size) return size.error();
+  auto header = in->read(*size);
+  if (!header) return header.error();
+  auto file = parse_header(*header, in->size() - in->position(), path);
+  if (!file) return file;
+  auto data = in->read(in->size() - in->position());
+  if (!data) return data.error();
+  file->bytes_ = std::move(*data);
+  return file;
 }
 
 Result<Tensor> SafetensorsFile::tensor(const std::string& key) const {

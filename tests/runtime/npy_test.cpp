@@ -36,10 +36,18 @@ std::string floats(std::initializer_list<float> values) {
 const std::string dict23 = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }";
 const std::string data23 = floats({1, 2, 3, 4, 5, 6});
 
+// The error for `bytes`, which read_npy must give too when they are a file's: it checks the header before reading
+// the data, decode_npy has them all at once.
 std::string decode_error(const std::string& bytes) {
-  auto r = nnc::decode_npy(bytes, "x.npy");
+  nnc::test::TempDir dir;
+  const std::string path = dir.file("x.npy");
+  REQUIRE(nnc::write_file_atomically(path, {bytes}));
+  auto r = nnc::decode_npy(bytes, path);
   REQUIRE_FALSE(r);
-  CHECK_THAT(r.error().message, Catch::StartsWith("x.npy: "));
+  CHECK_THAT(r.error().message, Catch::StartsWith(path + ": "));
+  auto read = nnc::read_npy(path);
+  REQUIRE_FALSE(read);
+  CHECK(read.error().message == r.error().message);
   return r.error().message;
 }
 
@@ -77,6 +85,12 @@ TEST_CASE("npy writing switches to version 2.0 when the header outgrows 16 bits"
   REQUIRE(back);
   CHECK(back->shape() == many_ones);
   CHECK(back->values()[0] == 4.5f);
+  nnc::test::TempDir dir;
+  REQUIRE(nnc::write_npy(dir.file("x.npy"), t));
+  auto read = nnc::read_npy(dir.file("x.npy"));
+  REQUIRE(read);
+  CHECK(read->shape() == many_ones);
+  CHECK(read->values()[0] == 4.5f);
 }
 
 TEST_CASE("npy header text is numpy's", "[npy]") {

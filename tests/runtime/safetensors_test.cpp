@@ -33,10 +33,18 @@ Tensor counting(const Shape& shape) {
   return t;
 }
 
+// The error for `bytes`, which SafetensorsFile::read must give too when they are a file's: it checks each part
+// before reading the next, parse has them all at once.
 std::string parse_error(const std::string& bytes) {
-  auto r = SafetensorsFile::parse(bytes, "w.safetensors");
+  nnc::test::TempDir dir;
+  const std::string path = dir.file("w.safetensors");
+  REQUIRE(nnc::write_file_atomically(path, {bytes}));
+  auto r = SafetensorsFile::parse(bytes, path);
   REQUIRE_FALSE(r);
-  CHECK_THAT(r.error().message, Catch::StartsWith("w.safetensors: "));
+  CHECK_THAT(r.error().message, Catch::StartsWith(path + ": "));
+  auto read = SafetensorsFile::read(path);
+  REQUIRE_FALSE(read);
+  CHECK(read.error().message == r.error().message);
   return r.error().message;
 }
 
@@ -111,7 +119,8 @@ TEST_CASE("safetensors reading rejects every malformed file with a message namin
   CHECK_THAT(parse_error(bytes_of({0, 0, 0, 0, 0, 0, 0})), Contains("shorter than the 8-byte header size"));
   CHECK_THAT(parse_error(bytes_of({0x01, 0xe1, 0xf5, 0x05, 0, 0, 0, 0}) + "{}"), Contains("above the limit of 100000000"));
   CHECK_THAT(parse_error(bytes_of({0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff})), Contains("above the limit"));
-  CHECK_THAT(parse_error(bytes_of({10, 0, 0, 0, 0, 0, 0, 0}) + "{}"), Contains("truncated: header size 10"));
+  CHECK_THAT(parse_error(bytes_of({10, 0, 0, 0, 0, 0, 0, 0}) + "{}"),
+             Contains("truncated, or not a safetensors file: the header size in its first 8 bytes is more than the 2 bytes"));
   CHECK_THAT(parse_error(st_file("")), Contains("does not start with '{'"));
   CHECK_THAT(parse_error(st_file(" {}")), Contains("does not start with '{'"));
   CHECK_THAT(parse_error(st_file("{\"a\":")), Contains("invalid JSON header"));

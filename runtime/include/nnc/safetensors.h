@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "nnc/result.h"
 #include "nnc/tensor.h"
@@ -29,6 +30,7 @@ class SafetensorsFile {
  public:
   // `name` is the file name used in error messages.
   static Result<SafetensorsFile> parse(std::string bytes, std::string name);
+  // Checks the header size and then the header against the file's size before reading what they describe.
   static Result<SafetensorsFile> read(const std::string& path);
 
   const std::string& name() const { return name_; }
@@ -39,8 +41,11 @@ class SafetensorsFile {
   Result<Tensor> tensor(const std::string& key) const;
 
  private:
+  // The entries and metadata of the JSON header `text`, checked against the size of the data section.
+  static Result<SafetensorsFile> parse_header(std::string_view text, uint64_t data_size, std::string name);
+
   std::string name_;
-  std::string bytes_;
+  std::string bytes_;  // the data section starts at data_start_ (read() keeps only the data, parse() the whole file)
   std::size_t data_start_ = 0;
   std::map<std::string, SafetensorsEntry> entries_;
   std::map<std::string, std::string> metadata_;

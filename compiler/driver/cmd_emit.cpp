@@ -19,6 +19,7 @@
 #include "lower/lower.h"
 #include "nnc/file_io.h"
 #include "nnc/safetensors.h"
+#include "support/printable.h"
 
 namespace nnc {
 
@@ -50,14 +51,14 @@ std::optional<int> create_output_directory(const fs::path& directory) {
   std::error_code error;
   fs::create_directories(directory, error);
   if (!error) return std::nullopt;
-  std::cerr << "nnc: error: cannot create " << directory.string() << ": " << error.message() << "\n";
+  std::cerr << "nnc: error: cannot create " << printable(directory.string()) << ": " << error.message() << "\n";
   return kExitUsage;
 }
 
 int write_files(const std::vector<std::pair<fs::path, const std::string*>>& files) {
   for (const auto& [path, text] : files) {
     if (auto written = write_file_atomically(path.string(), {*text}); !written) {
-      std::cerr << "nnc: error: " << written.error().message << "\n";
+      std::cerr << "nnc: error: " << printable(written.error().message) << "\n";
       return kExitUsage;
     }
   }
@@ -84,7 +85,7 @@ int write_cpp(const EmitOptions& options, const LoadedModel& model, const Lowere
   if (options.weights_file) {
     auto encoded = encode_safetensors(params);
     if (!encoded) {
-      std::cerr << "nnc: error: cannot write the weights file: " << encoded.error().message << "\n";
+      std::cerr << "nnc: error: cannot write the weights file: " << printable(encoded.error().message) << "\n";
       return kExitModelError;
     }
     weights = std::move(*encoded);

@@ -19,6 +19,7 @@
 #include "lower/lower.h"
 #include "nnc/file_io.h"
 #include "nnc/safetensors.h"
+#include "support/identifier.h"
 #include "support/printable.h"
 
 namespace nnc {
@@ -106,7 +107,7 @@ int write_bundle(const EmitOptions& options, const LoadedModel& model, const Low
                  "object's path with -o FILE.o (the header goes beside it)\n";
     return kExitUsage;
   }
-  const std::string name = codegen::cpp_identifier(model.graph.name);
+  const std::string name = model_identifier(model.graph.name);
   const bool names_object = fs::path(options.output).extension() == ".o";
   const fs::path directory = names_object ? fs::path(options.output).parent_path() : fs::path(options.output);
   const fs::path object = names_object ? fs::path(options.output) : directory / (name + ".o");

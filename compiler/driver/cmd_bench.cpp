@@ -77,6 +77,7 @@ int run_bench(const RunOptions& options) {
                                 {"compile_ms", model.compile_ms()}, {"min_ms", min_ms}, {"median_ms", median_ms},
                                 {"gflops", gflops(macs, median_ms)}, {"layers", layers}};
   if (options.json) {
+    // As `nnc check --format json`: names escaped to ASCII, bytes that are not UTF-8 replaced.
     std::cout << doc.dump(-1, ' ', true, nlohmann::ordered_json::error_handler_t::replace) << "\n";
     return kExitOk;
   }
@@ -88,7 +89,8 @@ int run_bench(const RunOptions& options) {
     std::string fused;
     if (l.contains("fused")) fused = " + " + fmt::format("{}", fmt::join(l["fused"].get<std::vector<std::string>>(), " + "));
     std::cout << fmt::format("  {:<24} {:<20} {:>12.4f} {:>9.2f}{}\n", printable(l["name"].get<std::string>()),
-                             printable(l["op"].get<std::string>()), l["median_ms"].get<double>(), l["gflops"].get<double>(), printable(fused));
+                             printable(l["op"].get<std::string>()), l["median_ms"].get<double>(), l["gflops"].get<double>(),
+                             printable(fused));
   }
   return kExitOk;
 }

@@ -74,8 +74,8 @@ std::string format_summary(const Graph& graph, const std::string& path, const Pl
   if (t.stored != t.params) out += fmt::format(", {} stored with buffers", group_digits(t.stored));
   out += fmt::format(" ({} as float32)\n", format_bytes(t.stored * 4));
   out += fmt::format("MACs: {} per inference ({} FLOPs)\n", group_digits(t.macs), group_digits(2 * t.macs));
-  out += fmt::format("largest activation: '{}', {} values ({})\n", printable(t.largest_activation_name), group_digits(t.largest_activation),
-                     format_bytes(t.largest_activation * 4));
+  out += fmt::format("largest activation: '{}', {} values ({})\n", printable(t.largest_activation_name),
+                     group_digits(t.largest_activation), format_bytes(t.largest_activation * 4));
   if (plan)
     out += fmt::format("activation arena: {} ({} kernels after fusion; tensors share memory once dead)\n",
                        format_bytes(plan->arena_floats * 4), plan->kernels);

@@ -131,7 +131,8 @@ LoweredModel lower_graph(const Graph& graph, const LowerOptions& options) {
     description += ": output " + to_string(*graph.layers[result].shape);
 
     LowerContext ctx(layer, std::move(inputs), {y, *layer.shape}, std::move(layer_params), scratch_arg, std::move(fused), options.threads);
-    Function kernel{kernel_names.claim(fmt::format("{}_{}", layer.op, ids[step.producer])), std::move(args), simplify(layer.def->lower(ctx)), description};
+    Function kernel{kernel_names.claim(fmt::format("{}_{}", layer.op, ids[step.producer])), std::move(args),
+                    simplify(layer.def->lower(ctx)), description};
     verify(kernel);
     module.functions.push_back(std::move(kernel));
     module.entry.push_back(std::move(call));

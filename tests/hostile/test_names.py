@@ -30,7 +30,7 @@ CLASHING_NAMES = [
 ]
 # Model names that must still give a namespace that compiles.
 MODEL_NAMES = ["class", "int", "std", "main", "nnc_rt", "nnc_weights", "exp", "size_t", "NAN", "EOF", "linux", "unix",
-               "1net", "_Foo", "__x", "a__b", "\u00e9", "-", "input", "forward", "x" * 300, "x\n" + INJECTED]
+               "index", "random", "select", "gamma", "1net", "_Foo", "__x", "a__b", "\u00e9", "-", "input", "forward", "x" * 300, "x\n" + INJECTED]
 
 
 def q(text):
@@ -101,7 +101,7 @@ class CodeInjection(NamesCase):
             stem = self.emit_cpp(model, out, *extra)
             for path in out.glob("*.[ch]pp"):
                 self.assert_no_injected_line(path)
-            self.compile("-c", out / f"{stem}.cpp", "-o", out / f"{stem}.o")
+            self.compile("-c", out / f"{stem}.cpp", "-o", out / f"{stem}.o", cxx=None if variant == "embedded" else CXX)
         self.check_machine_code(model)
         out = self.dir / "obj"
         self.emit(model, "obj", out)

@@ -39,8 +39,9 @@ TEST_CASE("identifier pieces hold letters, digits and single inner underscores",
 TEST_CASE("model identifiers keep plain names and make every other name distinct", "[names]") {
   CHECK(model_identifier("conv_pool") == "conv_pool");
   CHECK(model_identifier("lenet5") == "lenet5");
-  const std::vector<std::string> changed = {"a-b", "a.b", "a b", "class", "int", "std", "nnc_rt", "exp", "NAN", "linux", "main",
-                                            "1net", "", "\xc3\xa9", "\xc3\xbc", "_Foo", "__x", "a__b", "x_", "a_b_0123abcd"};
+  const std::vector<std::string> changed = {"a-b", "a.b", "a b", "class", "int", "std", "nnc_rt", "exp", "NAN", "linux",
+                                            "main", "index", "random", "1net", "", "\xc3\xa9", "\xc3\xbc", "_Foo", "__x",
+                                            "a__b", "x_", "a_b_0123abcd"};
   std::set<std::string> ids = {"a_b", "conv_pool"};
   for (const std::string& name : changed) {
     const std::string id = model_identifier(name);

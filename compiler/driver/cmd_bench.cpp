@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "driver/compiled_run.h"
+#include "support/printable.h"
 
 namespace nnc {
 
@@ -76,18 +77,20 @@ int run_bench(const RunOptions& options) {
                                 {"compile_ms", model.compile_ms()}, {"min_ms", min_ms}, {"median_ms", median_ms},
                                 {"gflops", gflops(macs, median_ms)}, {"layers", layers}};
   if (options.json) {
-    std::cout << doc.dump() << "\n";
+    // As `nnc check --format json`: names escaped to ASCII, bytes that are not UTF-8 replaced.
+    std::cout << doc.dump(-1, ' ', true, nlohmann::ordered_json::error_handler_t::replace) << "\n";
     return kExitOk;
   }
-  std::cout << fmt::format("model '{}': {} runs on {} thread{}, compiled in {:.1f} ms\n", graph.name, runs, options.threads,
+  std::cout << fmt::format("model '{}': {} runs on {} thread{}, compiled in {:.1f} ms\n", printable(graph.name), runs, options.threads,
                            options.threads == 1 ? "" : "s", model.compile_ms());
   std::cout << fmt::format("whole model: median {:.4f} ms, min {:.4f} ms, {:.2f} GFLOP/s\n\n", median_ms, min_ms, gflops(macs, median_ms));
   std::cout << fmt::format("  {:<24} {:<20} {:>12} {:>9}\n", "layer", "op", "median ms", "GFLOP/s");
   for (const auto& l : layers) {
     std::string fused;
     if (l.contains("fused")) fused = " + " + fmt::format("{}", fmt::join(l["fused"].get<std::vector<std::string>>(), " + "));
-    std::cout << fmt::format("  {:<24} {:<20} {:>12.4f} {:>9.2f}{}\n", l["name"].get<std::string>(), l["op"].get<std::string>(),
-                             l["median_ms"].get<double>(), l["gflops"].get<double>(), fused);
+    std::cout << fmt::format("  {:<24} {:<20} {:>12.4f} {:>9.2f}{}\n", printable(l["name"].get<std::string>()),
+                             printable(l["op"].get<std::string>()), l["median_ms"].get<double>(), l["gflops"].get<double>(),
+                             printable(fused));
   }
   return kExitOk;
 }

@@ -34,8 +34,8 @@ int run_check(const CheckOptions& options) {
   if (options.format == CheckFormat::Json) {
     nlohmann::ordered_json doc = {{"files", files},
                           {"summary", {{"files", count}, {"failed", failed}, {"errors", errors}, {"warnings", warnings}}}};
-    // A model file may hold any bytes; JSON must be UTF-8.
-    std::cout << doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
+    // A model file may hold any bytes; JSON must be UTF-8, and in ASCII no name in it can drive a terminal.
+    std::cout << doc.dump(-1, ' ', true, nlohmann::ordered_json::error_handler_t::replace) << '\n';
   } else if (options.format == CheckFormat::Text) {
     auto plural = [](int n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); };
     std::cout << "checked " << plural(count, "file") << ": " << plural(errors, "error") << ", " << plural(warnings, "warning")

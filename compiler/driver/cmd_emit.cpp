@@ -19,6 +19,8 @@
 #include "lower/lower.h"
 #include "nnc/file_io.h"
 #include "nnc/safetensors.h"
+#include "support/identifier.h"
+#include "support/printable.h"
 
 namespace nnc {
 
@@ -50,7 +52,7 @@ std::optional<int> create_output_directory(const fs::path& directory) {
   std::error_code error;
   fs::create_directories(directory, error);
   if (!error) return std::nullopt;
-  std::cerr << "nnc: error: cannot create " << directory.string() << ": " << error.message() << "\n";
+  std::cerr << "nnc: error: cannot create " << printable(directory.string()) << ": " << error.message() << "\n";
   return kExitUsage;
 }
 
@@ -59,7 +61,7 @@ int write_files(const std::vector<std::pair<fs::path, const std::string*>>& file
   std::vector<OutputFile> outputs;
   for (const auto& [path, text] : files) outputs.push_back({path.string(), {*text}});
   if (auto written = write_files_atomically(outputs); !written) {
-    std::cerr << "nnc: error: " << written.error().message << "\n";
+    std::cerr << "nnc: error: " << printable(written.error().message) << "\n";
     return kExitUsage;
   }
   return kExitOk;
@@ -85,7 +87,7 @@ int write_cpp(const EmitOptions& options, const LoadedModel& model, const Lowere
   if (options.weights_file) {
     auto encoded = encode_safetensors(params);
     if (!encoded) {
-      std::cerr << "nnc: error: cannot write the weights file: " << encoded.error().message << "\n";
+      std::cerr << "nnc: error: cannot write the weights file: " << printable(encoded.error().message) << "\n";
       return kExitModelError;
     }
     weights = std::move(*encoded);
@@ -106,7 +108,7 @@ int write_bundle(const EmitOptions& options, const LoadedModel& model, const Low
                  "object's path with -o FILE.o (the header goes beside it)\n";
     return kExitUsage;
   }
-  const std::string name = codegen::cpp_identifier(model.graph.name);
+  const std::string name = model_identifier(model.graph.name);
   const bool names_object = fs::path(options.output).extension() == ".o";
   const fs::path directory = names_object ? fs::path(options.output).parent_path() : fs::path(options.output);
   const fs::path object = names_object ? fs::path(options.output) : directory / (name + ".o");

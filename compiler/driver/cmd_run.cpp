@@ -10,6 +10,7 @@
 #include "graph/summary.h"
 #include "nnc/npy.h"
 #include "reference/execute.h"
+#include "support/printable.h"
 
 namespace nnc {
 
@@ -58,7 +59,8 @@ int run_run(const RunOptions& options) {
 
   PlanFacts facts{prepared.lowered.memory.arena, prepared.lowered.steps.size()};
   std::cout << format_summary(graph, prepared.model.path, &facts) << "\n";
-  std::cout << fmt::format("output '{}' {}: {}\n", graph.layers[graph.output].name, to_string(output.shape()), first_values(output, 8));
+  std::cout << fmt::format("output '{}' {}: {}\n", printable(graph.layers[graph.output].name), to_string(output.shape()),
+                           first_values(output, 8));
   std::cout << fmt::format("compiled in {:.1f} ms, ran in {:.3f} ms ({} thread{})\n", prepared.compiled->compile_ms(), run_ms,
                            options.threads, options.threads == 1 ? "" : "s");
 
@@ -77,7 +79,7 @@ int run_run(const RunOptions& options) {
 
   if (!options.output.empty()) {
     if (auto written = write_npy(options.output, output); !written) {
-      std::cerr << "nnc: error: " << written.error().message << "\n";
+      std::cerr << "nnc: error: " << printable(written.error().message) << "\n";
       return kExitUsage;
     }
   }

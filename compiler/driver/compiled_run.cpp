@@ -9,6 +9,7 @@
 #include "driver/report.h"
 #include "nnc/npy.h"
 #include "nnc/parallel.h"
+#include "support/printable.h"
 
 namespace nnc {
 
@@ -43,12 +44,12 @@ std::optional<int> read_input(const RunOptions& options, const Graph& graph, Ten
   }
   auto read = read_npy(options.input);
   if (!read) {
-    std::cerr << "nnc: error: " << read.error().message << "\n";
+    std::cerr << "nnc: error: " << printable(read.error().message) << "\n";
     return kExitUsage;
   }
   if (read->shape() != graph.input_shape) {
-    std::cerr << fmt::format("nnc: error: {} holds shape {}, but the model's input '{}' has shape {}\n", options.input,
-                             to_string(read->shape()), graph.input_name, to_string(graph.input_shape));
+    std::cerr << fmt::format("nnc: error: {} holds shape {}, but the model's input '{}' has shape {}\n", printable(options.input),
+                             to_string(read->shape()), printable(graph.input_name), to_string(graph.input_shape));
     return kExitModelError;
   }
   input = std::move(*read);
@@ -67,14 +68,14 @@ std::optional<int> obtain_parameters(const std::string& weights_option, int64_t 
   // An unreadable or malformed file is an I/O error; parameters that do not fit the model are a model error.
   auto file = SafetensorsFile::read(weights);
   if (!file) {
-    std::cerr << "nnc: error: " << file.error().message << "\n";
+    std::cerr << "nnc: error: " << printable(file.error().message) << "\n";
     return kExitUsage;
   }
   std::vector<std::string> warnings;
   auto loaded = load_parameters(model.graph, *file, warnings);
-  for (const std::string& w : warnings) std::cerr << "nnc: warning: " << w << "\n";
+  for (const std::string& w : warnings) std::cerr << "nnc: warning: " << printable(w) << "\n";
   if (!loaded) {
-    std::cerr << "nnc: error: " << loaded.error().message << "\n";
+    std::cerr << "nnc: error: " << printable(loaded.error().message) << "\n";
     return kExitModelError;
   }
   out = std::move(*loaded);

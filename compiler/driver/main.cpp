@@ -8,6 +8,7 @@
 
 #include "driver/commands.h"
 #include "ops/op.h"
+#include "support/printable.h"
 #include "support/suggest.h"
 
 #ifndef NNC_VERSION
@@ -182,7 +183,8 @@ int main(int argc, char** argv) {
     std::cerr << "nnc: out of memory\n";
     return kExitUsage;
   } catch (const std::exception& e) {
-    std::cerr << "nnc: internal error: " << e.what() << "\nnnc: this is a bug in nnc; please report it with the model file.\n";
+    std::cerr << "nnc: internal error: " << printable(e.what())
+              << "\nnnc: this is a bug in nnc; please report it with the model file.\n";
     return kExitBug;
   }
 }

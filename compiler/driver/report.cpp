@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "support/printable.h"
+
 namespace nnc {
 namespace {
 
@@ -28,16 +30,6 @@ std::string escape_github(std::string_view text, bool property) {
       case ',': out += property ? "%2C" : ","; break;
       default: out += c;
     }
-  }
-  return out;
-}
-
-// Control characters from a model file would garble a terminal, or drive it (ESC): shown as '?'.
-std::string printable(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c == '\t') c = ' ';
-    else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
   }
   return out;
 }

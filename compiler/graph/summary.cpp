@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 
+#include "support/printable.h"
+
 namespace nnc {
 
 std::string group_digits(int64_t n) {
@@ -36,8 +38,8 @@ std::string format_summary(const Graph& graph, const std::string& path, const Pl
   std::vector<Row> rows;
   for (const Layer& layer : graph.layers) {
     std::vector<std::string> reads;
-    for (const InputRef& ref : layer.inputs) reads.push_back(ref.name);
-    rows.push_back({layer.name, layer.op, fmt::format("{}", fmt::join(reads, ", ")),
+    for (const InputRef& ref : layer.inputs) reads.push_back(printable(ref.name));
+    rows.push_back({printable(layer.name), printable(layer.op), fmt::format("{}", fmt::join(reads, ", ")),
                     layer.shape ? to_string(*layer.shape) : "?", group_digits(param_count(layer)), group_digits(layer.macs),
                     &layer.formulas});
   }
@@ -53,26 +55,27 @@ std::string format_summary(const Graph& graph, const std::string& path, const Pl
                        width[2], cells[3], width[3], cells[4], width[4], cells[5], width[5]);
   };
 
-  std::string out = fmt::format("model '{}' ({})\ninput '{}': {}\n\n", graph.name, path, graph.input_name, to_string(graph.input_shape));
+  std::string out = fmt::format("model '{}' ({})\ninput '{}': {}\n\n", printable(graph.name), printable(path), printable(graph.input_name),
+                                to_string(graph.input_shape));
   out += line(headers);
   std::array<std::string, 6> rule;
   for (size_t c = 0; c < rule.size(); ++c) rule[c] = std::string(width[c], '-');
   out += line(rule);
   for (const Row& r : rows) {
     out += line({r.layer, r.op, r.reads, r.shape, r.params, r.macs});
-    for (const std::string& f : *r.formulas) out += fmt::format("  {:<{}}    {}\n", "", width[0], f);
+    for (const std::string& f : *r.formulas) out += fmt::format("  {:<{}}    {}\n", "", width[0], printable(f));
   }
 
   GraphTotals t = totals(graph);
   out += "\n";
   if (graph.output >= 0 && graph.layers[graph.output].shape)
-    out += fmt::format("output '{}': {}\n", graph.layers[graph.output].name, to_string(*graph.layers[graph.output].shape));
+    out += fmt::format("output '{}': {}\n", printable(graph.layers[graph.output].name), to_string(*graph.layers[graph.output].shape));
   out += fmt::format("parameters: {} learnable", group_digits(t.params));
   if (t.stored != t.params) out += fmt::format(", {} stored with buffers", group_digits(t.stored));
   out += fmt::format(" ({} as float32)\n", format_bytes(t.stored * 4));
   out += fmt::format("MACs: {} per inference ({} FLOPs)\n", group_digits(t.macs), group_digits(checked::saturating_mul(2, t.macs)));
-  out += fmt::format("largest activation: '{}', {} values ({})\n", t.largest_activation_name, group_digits(t.largest_activation),
-                     format_bytes(t.largest_activation * 4));
+  out += fmt::format("largest activation: '{}', {} values ({})\n", printable(t.largest_activation_name),
+                     group_digits(t.largest_activation), format_bytes(t.largest_activation * 4));
   if (plan)
     out += fmt::format("activation arena: {} ({} kernels after fusion; tensors share memory once dead)\n",
                        format_bytes(plan->arena_floats * 4), plan->kernels);

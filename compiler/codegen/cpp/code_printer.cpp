@@ -24,6 +24,16 @@ std::string hex_float_literal(float value) {
   return text;
 }
 
+std::string comment_text(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte < 0x7f && c != '\\' && c != '?') out += c;
+    else out += fmt::format("\\x{:02x}", byte);
+  }
+  return out;
+}
+
 std::ostream& CodePrinter::line() { return out_ << std::string(static_cast<size_t>(indent_) * 2, ' '); }
 
 std::string CodePrinter::buffer_name(const Buffer& b) const { return b->name; }
@@ -53,7 +63,7 @@ std::string pointer_to(const Buffer& b) {
 }  // namespace
 
 void CodePrinter::print_function(const Function& f, const std::string& qualifiers) {
-  if (!f.description.empty()) line() << "// " << f.description << "\n";
+  if (!f.description.empty()) line() << "// " << comment_text(f.description) << "\n";
   line() << qualifiers << "void " << f.name << "(" << parameter_list(f.args) << ") {\n";
   ++indent_;
   print(f.body);

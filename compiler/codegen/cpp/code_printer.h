@@ -3,6 +3,7 @@
 // and the standalone C++ backend, so the two cannot drift apart.
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 
 #include "ir/ir.h"
@@ -54,5 +55,9 @@ class CodePrinter : public ir::ExprFunctor<std::string>, public ir::StmtFunctor<
 std::string float_literal(float value);
 // The exact C++17 hexadecimal spelling of an f32 constant (`0x1.8p+1f`).
 std::string hex_float_literal(float value);
+// `text` (names from a model file) safe inside a `//` comment: printable ASCII as it is, but for the backslash and '?'
+// (a line splice, a trigraph), and every other byte (line breaks, escapes, non-ASCII that compilers may warn about)
+// as \xNN.
+std::string comment_text(std::string_view text);
 
 }  // namespace nnc::codegen

@@ -2,20 +2,13 @@
 
 #include <fmt/format.h>
 
-#include <cctype>
 #include <sstream>
 
 #include "codegen/cpp/code_printer.h"
 #include "codegen/cpp/weights_file.h"
+#include "support/identifier.h"
 
 namespace nnc::codegen {
-
-std::string cpp_identifier(const std::string& name) {
-  std::string id;
-  for (char c : name) id += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-  if (id.empty() || std::isdigit(static_cast<unsigned char>(id[0]))) id = "model_" + id;
-  return id;
-}
 
 namespace {
 
@@ -35,7 +28,7 @@ std::string parameter_array(const float* parameters, int64_t count) {
 CppSources emit_cpp(const LoweredModel& lowered, const float* parameters, const ModelOrigin& origin, ParameterStorage storage) {
   const bool weights_file = storage == ParameterStorage::WeightsFile;
   CppSources out;
-  out.name = cpp_identifier(origin.model_name);
+  out.name = model_identifier(origin.model_name);
   const std::string banner = generated_banner(origin, "cpp");
   out.header = model_header(lowered, out.name,
                             {.banner = banner,

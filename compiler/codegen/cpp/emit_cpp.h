@@ -9,7 +9,7 @@
 namespace nnc::codegen {
 
 struct CppSources {
-  std::string name;  // the namespace and file stem
+  std::string name;  // the namespace and file stem: model_identifier() of the model's name
   std::string header, source;
 };
 
@@ -22,9 +22,6 @@ enum class ParameterStorage {
 // `parameters` holds lowered.params.total floats, laid out as lowered.params says (unused with WeightsFile).
 CppSources emit_cpp(const LoweredModel& lowered, const float* parameters, const ModelOrigin& origin,
                     ParameterStorage storage = ParameterStorage::Embedded);
-
-// `name` as a C++ identifier: other characters become '_', and one that would start with a digit gets a prefix.
-std::string cpp_identifier(const std::string& name);
 
 // The text of prologue.hpp, embedded at build time.
 extern const char* const kCppPrologue;

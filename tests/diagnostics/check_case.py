@@ -21,7 +21,7 @@ CODES = """
     io-error rank-mismatch in-channels-mismatch num-features-mismatch in-features-mismatch groups-mismatch
     same-padding-stride pool-padding-too-large reflect-padding-too-large circular-padding-too-large
     kernel-too-large shape-mismatch concat-mismatch bad-dim size-overflow inexact-window unused-layer
-    empty-layers multiple-documents
+    empty-layers multiple-documents model-too-large
 """.split()
 
 

@@ -44,7 +44,8 @@ class Backend {
 extern "C" using CreateBackend = Backend* ();
 inline constexpr const char* kCreateBackendSymbol = "nnc_create_llvm_backend";
 
-// Loads libnnc_llvm.so from beside nnc's own library directory on first use.
+// Loads libnnc_llvm.so from lib/ beside the directory of nnc's executable (its real path, /proc/self/exe) on
+// first use; an error when that path is unknown.
 Result<Backend*> llvm_backend();
 
 }  // namespace nnc

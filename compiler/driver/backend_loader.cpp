@@ -9,11 +9,15 @@ namespace nnc {
 
 namespace {
 
-// build/bin/nnc loads build/lib/libnnc_llvm.so.
-std::filesystem::path plugin_path() {
+// build/bin/nnc loads build/lib/libnnc_llvm.so, found from the executable's real path only: a relative path would
+// make dlopen look in the current directory, which may hold anyone's library.
+Result<std::string> plugin_path() {
   std::error_code ec;
   std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return exe.parent_path().parent_path() / "lib" / "libnnc_llvm.so";
+  if (ec || !exe.is_absolute())
+    return Error{fmt::format("cannot load nnc's LLVM backend: the nnc executable's own path is unknown (/proc/self/exe: {})",
+                             ec ? ec.message() : "not an absolute path")};
+  return (exe.parent_path().parent_path() / "lib" / "libnnc_llvm.so").string();
 }
 
 }  // namespace
@@ -23,7 +27,12 @@ Result<Backend*> llvm_backend() {
   static std::string failure;
   if (backend) return backend;
   if (!failure.empty()) return Error{failure};
-  std::string path = plugin_path().string();
+  auto located = plugin_path();
+  if (!located) {
+    failure = located.error().message;
+    return Error{failure};
+  }
+  const std::string& path = *located;
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
     failure = fmt::format("cannot load nnc's LLVM backend: {}", dlerror());

@@ -40,6 +40,10 @@ codegen::ModelOrigin origin(const EmitOptions& options, const LoadedModel& model
   return {.model_name = model.graph.name, .model_file = fs::path(options.file).filename().string(), .nnc_version = NNC_VERSION};
 }
 
+// Characters a parameter takes in the emitted source at most: a hex float literal (hex_float_literal) and the
+// separator after it.
+constexpr double kParameterChars = 24;
+
 // The parameters the emitted code embeds (--weights, else the model's `weights:`, else seeded), packed.
 std::optional<int> packed_parameters(const EmitOptions& options, const LoadedModel& model, const LoweredModel& lowered, Tensor& packed) {
   ParameterSet params;
@@ -74,6 +78,17 @@ int write_cpp(const EmitOptions& options, const LoadedModel& model, const Lowere
     std::cerr << "nnc: --emit cpp writes two files: give their directory with -o DIR\n";
     return kExitUsage;
   }
+  MemoryNeed need;
+  add_parameter_memory(options.weights, model, need);
+  const double parameters = static_cast<double>(totals(model.graph).stored), packed_floats = static_cast<double>(lowered.params.total);
+  if (options.weights_file) {
+    need.add_floats("the weights file, encoded", parameters);
+  } else {
+    need.add_floats("the packed parameter block", packed_floats);
+    // Built in a string, copied into the source's stream, and copied out of it.
+    need.add("the source text embedding them (3 copies)", 3 * kParameterChars * packed_floats);
+  }
+  if (auto status = need.refuse_if_too_large("emitting this model as C++")) return *status;
   ParameterSet params;
   if (auto status = obtain_parameters(options.weights, options.seed, model, params)) return *status;
   std::optional<Tensor> packed;
@@ -112,6 +127,13 @@ int write_bundle(const EmitOptions& options, const LoadedModel& model, const Low
   const bool names_object = fs::path(options.output).extension() == ".o";
   const fs::path directory = names_object ? fs::path(options.output).parent_path() : fs::path(options.output);
   const fs::path object = names_object ? fs::path(options.output) : directory / (name + ".o");
+  MemoryNeed need;
+  add_parameter_memory(options.weights, model, need);
+  const double packed_floats = static_cast<double>(lowered.params.total);
+  need.add_floats("the packed parameter block", packed_floats);
+  // LLVM's constant, the object file as it is written, and its bytes handed back.
+  need.add_floats("the object code embedding them (3 copies)", 3 * packed_floats);
+  if (auto status = need.refuse_if_too_large("emitting this model as an object file")) return *status;
   Tensor packed;
   if (auto status = packed_parameters(options, model, lowered, packed)) return *status;
   const std::string code = backend.emit_bundle(lowered, packed.values(), codegen::bundle_entry_symbol(name));

@@ -3,40 +3,18 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <cmath>
 #include <iostream>
 
 #include "driver/compiled_run.h"
 #include "graph/summary.h"
 #include "nnc/npy.h"
+#include "reference/compare.h"
 #include "reference/execute.h"
 #include "support/printable.h"
 
 namespace nnc {
 
 namespace {
-
-// Differences beyond PyTorch-style allclose(rtol, atol), and the largest one.
-struct Comparison {
-  int64_t mismatches = 0;
-  double max_abs = 0;
-  int64_t worst = -1;
-};
-
-Comparison compare(const Tensor& got, const Tensor& want, double rtol, double atol) {
-  Comparison c;
-  for (int64_t i = 0; i < want.numel(); ++i) {
-    double a = got.data()[i], b = want.data()[i];
-    if (std::isnan(a) && std::isnan(b)) continue;
-    double diff = std::fabs(a - b);
-    if (!(diff <= atol + rtol * std::fabs(b))) ++c.mismatches;
-    if (!(diff <= c.max_abs)) {
-      c.max_abs = diff;
-      c.worst = i;
-    }
-  }
-  return c;
-}
 
 std::string first_values(const Tensor& t, int64_t count) {
   std::string text;

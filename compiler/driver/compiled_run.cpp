@@ -22,18 +22,31 @@ std::string weights_path(const std::string& weights, const LoadedModel& model) {
   return (std::filesystem::path(model.path).parent_path() / model.graph.weights).string();
 }
 
-// Refuses, with the numbers, a model whose tensors cannot fit in this machine's memory.
-std::optional<int> check_memory(const LoweredModel& lowered) {
-  double floats = static_cast<double>(lowered.memory.arena) + static_cast<double>(lowered.params.total) +
-                  static_cast<double>(*element_count(lowered.input_shape)) + static_cast<double>(*element_count(lowered.output_shape));
-  double needed = floats * sizeof(float);
-  double available = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
-  if (needed <= available) return std::nullopt;
-  std::cerr << fmt::format("nnc: error: running this model needs {:.1f} GiB for its tensors (activations {:.1f} GiB, parameters "
-                           "{:.1f} GiB), more than this machine's {:.1f} GiB\n",
-                           needed / (1 << 30), lowered.memory.arena * 4.0 / (1 << 30), lowered.params.total * 4.0 / (1 << 30),
-                           available / (1 << 30));
-  return kExitModelError;
+// The bytes of `path`, or 0 when it cannot be read (reading it then fails with the reason).
+double file_bytes(const std::string& path) {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  return ec ? 0 : static_cast<double>(size);
+}
+
+// The outputs of every layer up to the model's output, all kept by run_reference, and its copy of the output.
+double reference_floats(const Graph& graph) {
+  double floats = static_cast<double>(*element_count(*graph.layers[graph.output].shape));
+  for (int i = 0; i <= graph.output; ++i) floats += static_cast<double>(*element_count(*graph.layers[i].shape));
+  return floats;
+}
+
+// Every copy of the model's tensors that run or bench holds at once.
+MemoryNeed run_memory(const RunOptions& options, const LoadedModel& model, const LoweredModel& lowered) {
+  MemoryNeed need;
+  add_parameter_memory(options.weights, model, need);
+  need.add_floats("the packed parameter block", static_cast<double>(lowered.params.total));
+  need.add_floats("activations (the arena)", static_cast<double>(lowered.memory.arena));
+  need.add_floats("the input", static_cast<double>(*element_count(lowered.input_shape)));
+  if (!options.input.empty()) need.add("the input file, read whole", file_bytes(options.input));
+  need.add_floats("the output", static_cast<double>(*element_count(lowered.output_shape)));
+  if (options.verify) need.add_floats("the reference kernels' outputs (--verify)", reference_floats(model.graph));
+  return need;
 }
 
 // The input tensor `options` asks for: a .npy file of the model's input shape, or seeded noise.
@@ -58,6 +71,17 @@ std::optional<int> read_input(const RunOptions& options, const Graph& graph, Ten
 
 
 }  // namespace
+
+void add_parameter_memory(const std::string& weights_option, const LoadedModel& model, MemoryNeed& need) {
+  const std::string weights = weights_path(weights_option, model);
+  const double floats = static_cast<double>(totals(model.graph).stored);
+  if (weights.empty()) {
+    need.add_floats("the parameters, seeded", floats);
+    return;
+  }
+  need.add(weights + ", read whole", file_bytes(weights));
+  need.add_floats("the parameters, read from it", floats);
+}
 
 std::optional<int> obtain_parameters(const std::string& weights_option, int64_t seed, const LoadedModel& model, ParameterSet& out) {
   std::string weights = weights_path(weights_option, model);
@@ -88,11 +112,11 @@ std::optional<int> prepare_model(const RunOptions& options, PreparedModel& out) 
   if (out.model.unreadable()) return kExitUsage;
   if (out.model.diags.has_errors()) return kExitModelError;
   const Graph& graph = out.model.graph;
-  if (auto status = obtain_parameters(options.weights, options.seed, out.model, out.params)) return status;
-
   set_num_threads(options.threads);
   out.lowered = lower_graph(graph, LowerOptions{.threads = num_threads()});
-  if (auto status = check_memory(out.lowered)) return status;
+  if (auto status = run_memory(options, out.model, out.lowered).refuse_if_too_large("running this model")) return status;
+  if (auto status = obtain_parameters(options.weights, options.seed, out.model, out.params)) return status;
+
   auto backend = llvm_backend();
   if (!backend) {
     std::cerr << "nnc: error: " << backend.error().message << "\n";

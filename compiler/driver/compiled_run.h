@@ -6,6 +6,7 @@
 
 #include "driver/backend.h"
 #include "driver/commands.h"
+#include "driver/memory_need.h"
 #include "driver/model_loader.h"
 #include "driver/parameters.h"
 #include "lower/lower.h"
@@ -20,6 +21,10 @@ struct PreparedModel {
   Tensor input;   // from --input, or seeded noise
   Tensor output;  // the output's shape, zeros
 };
+
+// What obtain_parameters will hold: the weights file read whole and the tensors copied out of it, or the seeded
+// tensors.
+void add_parameter_memory(const std::string& weights, const LoadedModel& model, MemoryNeed& need);
 
 // The parameters `weights` (else the model's `weights:`) holds, or seeded ones; reports problems on stderr and
 // on failure returns the exit status to use.

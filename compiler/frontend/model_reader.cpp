@@ -774,16 +774,17 @@ void ModelReader::resolve(Graph& graph, const std::optional<InputRef>& output) {
 }  // namespace
 
 Graph read_model(const SourceFile& file, const std::string& default_name, DiagnosticEngine& diags) {
-  YAML::Node root;
+  std::vector<YAML::Node> documents;
   if (!check_is_text(file, diags)) return Graph{.name = default_name};
   try {
-    root = YAML::Load(file.text());
+    documents = YAML::LoadAll(file.text());
   } catch (const YAML::Exception& e) {
     report_yaml_error(file, e, diags);
     return Graph{.name = default_name};
   }
+  if (!check_documents(file, documents, diags)) return Graph{.name = default_name};
   ModelReader reader(file, diags);
-  return reader.read(root, default_name);
+  return reader.read(documents.empty() ? YAML::Node() : documents.front(), default_name);
 }
 
 }  // namespace nnc

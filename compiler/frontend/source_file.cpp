@@ -4,8 +4,9 @@
 
 namespace nnc {
 
-SourceFile::SourceFile(std::string path, std::string text) : path_(std::move(path)), text_(std::move(text)) {
-  std::string_view rest = text_;
+SourceFile::SourceFile(std::string path, std::string text)
+    : path_(std::move(path)), text_(std::make_shared<const std::string>(std::move(text))) {
+  std::string_view rest = *text_;
   while (!rest.empty()) {
     size_t end = rest.find('\n');
     std::string_view line = rest.substr(0, end);

@@ -1,5 +1,6 @@
 #pragma once
 // A model file's text, kept so diagnostics can quote the offending line.
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,7 +12,7 @@ class SourceFile {
   SourceFile(std::string path, std::string text);
 
   const std::string& path() const { return path_; }
-  const std::string& text() const { return text_; }
+  const std::string& text() const { return *text_; }
   // 1-based; empty for a line that does not exist.
   std::string_view line(int number) const;
   int line_count() const { return static_cast<int>(lines_.size()); }
@@ -25,7 +26,9 @@ class SourceFile {
 
  private:
   std::string path_;
-  std::string text_;
+  // On the heap and never changed, so the views in lines_ stay valid when a SourceFile is moved or
+  // copied (a short std::string keeps its characters inline and would take them along).
+  std::shared_ptr<const std::string> text_;
   std::vector<std::string_view> lines_;
 };
 

@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/yaml.h>
 
 #include <cstring>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -18,16 +20,23 @@ struct Bracket {
 // Calls on_bracket(bracket, open) for each flow bracket `[ { ] }` of a YAML text up to (line,
 // column), where `open` holds the brackets open before it, outermost first; stops early when
 // on_bracket returns false. Comments, quoted strings and brackets inside plain scalars
-// (`name: net[1]`) are skipped. Returns the brackets still open where it stopped.
+// (`name: net[1]`) are skipped. Returns the brackets still open where it stopped; `open_quote`, when
+// given, is set to the quote that opens a string still unclosed there (else left alone).
 template <typename OnBracket>
-std::vector<Bracket> scan_brackets(const SourceFile& file, int stop_line, int stop_column, OnBracket on_bracket) {
+std::vector<Bracket> scan_brackets(const SourceFile& file, int stop_line, int stop_column, OnBracket on_bracket,
+                                   Bracket* open_quote = nullptr) {
   std::vector<Bracket> open;
+  Bracket quote_start;
   char quote = 0;
+  auto stop = [&] {
+    if (quote && open_quote) *open_quote = quote_start;
+    return open;
+  };
   for (int n = 1; n <= file.line_count() && n <= stop_line; ++n) {
     std::string_view text = file.line(n);
     bool node_start = true;  // a bracket or quote here starts a node instead of sitting in a plain scalar
     for (size_t i = 0; i < text.size(); ++i) {
-      if (n == stop_line && static_cast<int>(i) + 1 >= stop_column) return open;
+      if (n == stop_line && static_cast<int>(i) + 1 >= stop_column) return stop();
       const char c = text[i];
       if (quote) {
         if (quote == '"' && c == '\\') {
@@ -44,14 +53,15 @@ std::vector<Bracket> scan_brackets(const SourceFile& file, int stop_line, int st
       const bool blank_after = i + 1 == text.size() || text[i + 1] == ' ' || text[i + 1] == '\t';
       if (node_start && (c == '"' || c == '\'')) {
         quote = c;
+        quote_start = {n, static_cast<int>(i) + 1, c};
         node_start = false;
       } else if ((c == '[' || c == '{') && (node_start || flow)) {
         Bracket b{n, static_cast<int>(i) + 1, c};
-        if (!on_bracket(b, open)) return open;
+        if (!on_bracket(b, open)) return stop();
         open.push_back(b);
         node_start = true;
       } else if ((c == ']' || c == '}') && flow) {
-        if (!on_bracket(Bracket{n, static_cast<int>(i) + 1, c}, open)) return open;
+        if (!on_bracket(Bracket{n, static_cast<int>(i) + 1, c}, open)) return stop();
         open.pop_back();
         node_start = false;
       } else if ((c == ',' && flow) || ((c == '-' || c == '?' || c == ':') && (blank_after || (c == ':' && flow)))) {
@@ -63,7 +73,7 @@ std::vector<Bracket> scan_brackets(const SourceFile& file, int stop_line, int st
       }
     }
   }
-  return open;
+  return stop();
 }
 
 std::vector<Bracket> open_brackets_at(const SourceFile& file, int line, int column) {
@@ -91,6 +101,59 @@ SourceLoc stop_position(const SourceFile& file, const YAML::Mark& mark) {
     loc.column = static_cast<int>(file.line(loc.line).size()) + 1;
   }
   return loc;
+}
+
+// The quote that opens a string still unclosed at the end of the file, if any.
+std::optional<Bracket> unclosed_quote(const SourceFile& file) {
+  Bracket quote;
+  scan_brackets(file, file.line_count(), INT32_MAX, [](const Bracket&, const std::vector<Bracket>&) { return true; }, &quote);
+  return quote.c ? std::optional(quote) : std::nullopt;
+}
+
+void report_unclosed_quote(const Bracket& quote, DiagnosticEngine& diags) {
+  diags.error("yaml-syntax", {quote.line, quote.column, 1}, fmt::format("this `{}` opens a quoted string that is never closed", quote.c),
+              fmt::format("add the closing `{}`: without it the string runs to the end of the file", quote.c));
+}
+
+// yaml-cpp reports a quoted string left open only when the file does not end with a line break; with one, it
+// takes the rest of the file as the string. Whether it does is asked of yaml-cpp itself, on the file without its
+// trailing blanks, since the scan of quotes does not know block scalars.
+bool check_quotes_closed(const SourceFile& file, DiagnosticEngine& diags) {
+  const std::optional<Bracket> quote = unclosed_quote(file);
+  if (!quote) return true;
+  const std::string& text = file.text();
+  try {
+    YAML::LoadAll(text.substr(0, text.find_last_not_of(" \t\r\n") + 1));
+    return true;
+  } catch (const YAML::Exception& e) {
+    if (!starts_with(e.msg, YAML::ErrorMsg::EOF_IN_SCALAR)) return true;
+  }
+  report_unclosed_quote(*quote, diags);
+  return false;
+}
+
+// Where the file's second YAML document starts: at a `---` line once a document has begun, or at what follows
+// a `...` line (the end of a document). yaml-cpp's Mark of a document is its first node's, or the next token's.
+SourceLoc second_document_at(const SourceFile& file, const YAML::Node& second) {
+  bool begun = false, ended = false;
+  for (int n = 1; n <= file.line_count(); ++n) {
+    const std::string_view line = file.line(n);
+    auto is_marker = [&](std::string_view marker) {
+      return line.substr(0, 3) == marker && (line.size() == 3 || line[3] == ' ' || line[3] == '\t');
+    };
+    const size_t content = line.find_first_not_of(" \t");
+    if (!begun && !ended && line.substr(0, 1) == "%") continue;  // a directive (`%YAML 1.2`) before the first `---`
+    if (is_marker("---")) {
+      if (begun || ended) return {n, 1, 3};
+      begun = true;
+    } else if (is_marker("...")) {
+      ended = true;
+    } else if (content != std::string_view::npos && line[content] != '#') {
+      if (ended) return {n, static_cast<int>(content) + 1, 0};
+      begun = true;
+    }
+  }
+  return stop_position(file, second.Mark());
 }
 
 void report_deep_nesting(const SourceFile& file, const YAML::DeepRecursion& e, DiagnosticEngine& diags) {
@@ -128,6 +191,15 @@ bool check_is_text(const SourceFile& file, DiagnosticEngine& diags) {
   return true;
 }
 
+bool check_documents(const SourceFile& file, const std::vector<YAML::Node>& documents, DiagnosticEngine& diags) {
+  if (!check_quotes_closed(file, diags)) return false;
+  if (documents.size() <= 1) return true;
+  diags.error("multiple-documents", second_document_at(file, documents[1]),
+              "a second YAML document starts here, but a model file holds one document",
+              "remove it, or move it to a file of its own (a `---` line starts a document, a `...` line ends one)");
+  return false;
+}
+
 void report_yaml_error(const SourceFile& file, const YAML::Exception& error, DiagnosticEngine& diags) {
   if (const auto* deep = dynamic_cast<const YAML::DeepRecursion*>(&error)) {
     report_deep_nesting(file, *deep, diags);
@@ -135,12 +207,21 @@ void report_yaml_error(const SourceFile& file, const YAML::Exception& error, Dia
   }
   const SourceLoc stop = stop_position(file, error.mark);
   const std::string& msg = error.msg;
+  // A string left open swallows the brackets and quotes after it: it is the mistake to show.
+  const bool ran_to_end = starts_with(msg, YAML::ErrorMsg::EOF_IN_SCALAR) || starts_with(msg, YAML::ErrorMsg::END_OF_SEQ_FLOW) ||
+                          starts_with(msg, YAML::ErrorMsg::END_OF_MAP_FLOW);
+  if (const std::optional<Bracket> quote = ran_to_end ? unclosed_quote(file) : std::nullopt) {
+    report_unclosed_quote(*quote, diags);
+    return;
+  }
   const std::string_view line = file.line(stop.line);
   const std::string gave_up = fmt::format("the YAML reader looked for it up to line {}, column {}", stop.line, stop.column);
 
   if (starts_with(msg, YAML::ErrorMsg::END_OF_SEQ_FLOW) || starts_with(msg, YAML::ErrorMsg::END_OF_MAP_FLOW)) {
     const char c = starts_with(msg, YAML::ErrorMsg::END_OF_SEQ_FLOW) ? '[' : '{';
-    const std::vector<Bracket> open = open_brackets_at(file, stop.line, stop.column);
+    std::vector<Bracket> open = open_brackets_at(file, stop.line, stop.column);
+    // At the end of a file without a final line break, yaml-cpp stops at the start of the last line.
+    if (!innermost(open, c)) open = open_brackets_at(file, file.line_count(), INT32_MAX);
     if (const Bracket* b = innermost(open, c)) {
       diags.error("yaml-syntax", {b->line, b->column, 1}, fmt::format("this `{}` opens a {} that is never closed", c, what_opens(c)),
                   fmt::format("add the closing `{}` ({})", closer_of(c), gave_up));

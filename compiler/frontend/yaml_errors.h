@@ -3,6 +3,9 @@
 // thinks of them and placed where the fix goes: an unclosed `[` is reported at the `[`, not
 // where yaml-cpp gave up looking for its `]`.
 #include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/node/node.h>
+
+#include <vector>
 
 #include "frontend/diagnostics.h"
 #include "frontend/source_file.h"
@@ -11,6 +14,11 @@ namespace nnc {
 
 // Reports a text that is no YAML at all (a NUL byte); false if it did.
 bool check_is_text(const SourceFile& file, DiagnosticEngine& diags);
+
+// Reports what yaml-cpp reads without complaint but a model file must not hold: a quoted string still open at
+// the end of the file (read as running to the end), or a second YAML document (which YAML::Load would drop). false
+// if it did. `documents` is what YAML::LoadAll read.
+bool check_documents(const SourceFile& file, const std::vector<YAML::Node>& documents, DiagnosticEngine& diags);
 
 // Reports an exception of YAML::Load, DeepRecursion included.
 void report_yaml_error(const SourceFile& file, const YAML::Exception& error, DiagnosticEngine& diags);

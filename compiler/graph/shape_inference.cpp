@@ -4,10 +4,18 @@
 
 #include <algorithm>
 
+#include "graph/summary.h"
 #include "ops/op.h"
 
 namespace nnc {
 namespace {
+
+// One copy of a model's parameters and activations larger than this is a typo (a size with digits too many), not
+// a model: no machine nnc runs on holds it. run, bench and emit also compare every copy they will make with the
+// memory of the machine they run on (driver/memory_need.h).
+constexpr double kAbsurdModelBytes = double(int64_t{1} << 40);
+
+double float_bytes(const Shape& shape) { return static_cast<double>(*element_count(shape)) * sizeof(float); }
 
 // Layers the output does not depend on: almost always a wiring mistake.
 void warn_unused(const Graph& graph, DiagnosticEngine& diags) {
@@ -34,9 +42,8 @@ void warn_unused(const Graph& graph, DiagnosticEngine& diags) {
 
 void infer_shapes(Graph& graph, DiagnosticEngine& diags) {
   bool all_valid = !graph.input_shape.empty();
-  // Every tensor of the model together stays within kMaxElements too, so that the arena, the
-  // parameter block and every total over them fit in int64.
-  int64_t model_elements = element_count(graph.input_shape).value_or(0);
+  double model_bytes = 0;  // the parameters and outputs of the layers so far
+  bool too_large = false;
   for (Layer& layer : graph.layers) {
     all_valid = all_valid && layer.valid;
     if (!layer.valid || !layer.def) continue;
@@ -57,14 +64,16 @@ void infer_shapes(Graph& graph, DiagnosticEngine& diags) {
       ctx.error("size-overflow", fmt::format("{}: a parameter of it has more than 2^56 elements, more than nnc can address", ctx.what()));
       continue;
     }
-    int64_t layer_elements = *element_count(ctx.output);
-    for (const ParamSpec& p : ctx.params) layer_elements += *element_count(p.shape);
-    if (model_elements > kMaxElements - layer_elements) {
-      ctx.error("size-overflow", fmt::format("{}: with it, the model's tensors hold more than 2^56 floats together, more than nnc "
-                                             "can address", ctx.what()));
-      continue;
+    model_bytes += float_bytes(ctx.output);
+    for (const ParamSpec& p : ctx.params) model_bytes += float_bytes(p.shape);
+    if (!too_large && model_bytes > kAbsurdModelBytes) {
+      too_large = true;
+      ctx.error("model-too-large",
+                fmt::format("{}: with this layer the model's parameters and activations take {}, more than the {} any "
+                            "model may take",
+                            ctx.what(), format_bytes(model_bytes), format_bytes(kAbsurdModelBytes)),
+                "check this layer's sizes for a typo, such as a digit too many");
     }
-    model_elements += layer_elements;
     layer.shape = std::move(ctx.output);
     layer.params = std::move(ctx.params);
     layer.macs = ctx.macs;

@@ -19,15 +19,15 @@ std::string group_digits(int64_t n) {
   return n < 0 ? "-" + out : out;
 }
 
-std::string format_bytes(int64_t bytes) {
+std::string format_bytes(double bytes) {
   static const std::array<const char*, 5> units = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double value = static_cast<double>(bytes);
+  double value = bytes;
   size_t unit = 0;
   while (value >= 1024 && unit + 1 < units.size()) {
     value /= 1024;
     ++unit;
   }
-  return unit == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", value, units[unit]);
+  return unit == 0 ? fmt::format("{:.0f} B", bytes) : fmt::format("{:.1f} {}", value, units[unit]);
 }
 
 std::string format_summary(const Graph& graph, const std::string& path, const PlanFacts* plan) {

@@ -17,7 +17,7 @@ std::string format_summary(const Graph& graph, const std::string& path, const Pl
 
 // 1234567 -> "1,234,567".
 std::string group_digits(int64_t n);
-// 11520 -> "11.2 KiB".
-std::string format_bytes(int64_t bytes);
+// 11520 -> "11.2 KiB". A double, so that sizes beyond int64_t (a model too large) can be shown.
+std::string format_bytes(double bytes);
 
 }  // namespace nnc

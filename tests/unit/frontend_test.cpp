@@ -120,6 +120,10 @@ TEST_CASE("malformed files give diagnostics, never exceptions", "[frontend][robu
       {"input: {shape: [1, 4]}\nlayers: [{op: add}]\n", "missing-key"},
       {"{? [a]: b}\n", "wrong-type"},
       {"input: &x {shape: [1, 4], name: *x}\nlayers: [{op: relu}]\n", "recursive-alias"},
+      {"input: {shape: [1, 4]}\nlayers: [{op: relu}]\n---\n", "multiple-documents"},
+      {"input: {shape: [1, 4]}\nlayers: [{op: relu}]\n...\nname: x\n", "multiple-documents"},
+      {"input: {shape: [1, 4]}\nlayers: [{op: relu}]\nname: \"x\n", "yaml-syntax"},
+      {"input: {shape: [1, 4]}\nlayers: [{op: relu}]\nname: 'x\n", "yaml-syntax"},
   };
   for (const auto& [text, code] : cases) {
     INFO(text.substr(0, 80));

@@ -774,17 +774,19 @@ void ModelReader::resolve(Graph& graph, const std::optional<InputRef>& output) {
 }  // namespace
 
 Graph read_model(const SourceFile& file, const std::string& default_name, DiagnosticEngine& diags) {
-  std::vector<YAML::Node> documents;
+  YAML::Node root;
+  std::optional<YAML::Mark> second;
   if (!check_is_text(file, diags)) return Graph{.name = default_name};
   try {
-    documents = YAML::LoadAll(file.text());
+    root = YAML::Load(file.text());
+    second = second_document_start(file.text());
   } catch (const YAML::Exception& e) {
     report_yaml_error(file, e, diags);
     return Graph{.name = default_name};
   }
-  if (!check_documents(file, documents, diags)) return Graph{.name = default_name};
+  if (!check_documents(file, second, diags)) return Graph{.name = default_name};
   ModelReader reader(file, diags);
-  return reader.read(documents.empty() ? YAML::Node() : documents.front(), default_name);
+  return reader.read(root, default_name);
 }
 
 }  // namespace nnc

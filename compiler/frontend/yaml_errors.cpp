@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cstring>
+#include <sstream>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -134,7 +136,7 @@ bool check_quotes_closed(const SourceFile& file, DiagnosticEngine& diags) {
 
 // Where the file's second YAML document starts: at a `---` line once a document has begun, or at what follows
 // a `...` line (the end of a document). yaml-cpp's Mark of a document is its first node's, or the next token's.
-SourceLoc second_document_at(const SourceFile& file, const YAML::Node& second) {
+SourceLoc second_document_at(const SourceFile& file, const YAML::Mark& second) {
   bool begun = false, ended = false;
   for (int n = 1; n <= file.line_count(); ++n) {
     const std::string_view line = file.line(n);
@@ -153,8 +155,23 @@ SourceLoc second_document_at(const SourceFile& file, const YAML::Node& second) {
       begun = true;
     }
   }
-  return stop_position(file, second.Mark());
+  return stop_position(file, second);
 }
+
+// Records where documents start; the rest of the events are not needed.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
 
 void report_deep_nesting(const SourceFile& file, const YAML::DeepRecursion& e, DiagnosticEngine& diags) {
   const std::string help = "a model file needs only a few levels: a mapping, a list of layers, and short lists of sizes";
@@ -191,10 +208,20 @@ bool check_is_text(const SourceFile& file, DiagnosticEngine& diags) {
   return true;
 }
 
-bool check_documents(const SourceFile& file, const std::vector<YAML::Node>& documents, DiagnosticEngine& diags) {
+std::optional<YAML::Mark> second_document_start(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts handler;
+  for (int documents = 0; documents < 2 && parser.HandleNextDocument(handler); ++documents) {
+  }
+  if (handler.starts.size() < 2) return std::nullopt;
+  return handler.starts[1];
+}
+
+bool check_documents(const SourceFile& file, const std::optional<YAML::Mark>& second, DiagnosticEngine& diags) {
   if (!check_quotes_closed(file, diags)) return false;
-  if (documents.size() <= 1) return true;
-  diags.error("multiple-documents", second_document_at(file, documents[1]),
+  if (!second) return true;
+  diags.error("multiple-documents", second_document_at(file, *second),
               "a second YAML document starts here, but a model file holds one document",
               "remove it, or move it to a file of its own (a `---` line starts a document, a `...` line ends one)");
   return false;

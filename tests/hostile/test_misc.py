@@ -407,5 +407,22 @@ class OneDocumentNoOpenQuotes(Scratch):
                 self.assert_error(text, "yaml-syntax", line, column, "never closed")
 
 
+class ParserLoops(hostile.Scratch):
+    """Texts on which yaml-cpp's LoadAll never returns (found by libFuzzer): nnc asks its parser for two documents
+    at most, so each is reported at once."""
+
+    TEXTS = [
+        b"# a comment\n, 1, 32, 32]\nlayers:\n  - op: conv2d\n    out_channels2 1\n    kernel_size2: 5\n",
+        b"# a comment , 32, 32]*layers:\n  - op: conv2d\n    in_channels: 1\n, 32]*layers:\n  - op: conv2d\n",
+    ]
+
+    def test_each_is_refused_at_once(self):
+        for text in self.TEXTS:
+            with self.subTest(text=text):
+                run = hostile.nnc("check", self.write("loop.yaml", text), timeout=20)
+                self.assert_status(run, 1)
+                self.assertIn(b"[multiple-documents]", run.stdout)
+
+
 if __name__ == "__main__":
     main()

@@ -117,6 +117,32 @@ void report_unclosed_quote(const Bracket& quote, DiagnosticEngine& diags) {
               fmt::format("add the closing `{}`: without it the string runs to the end of the file", quote.c));
 }
 
+// Records where documents start; the rest of the events are not needed.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// Where each of the first `at_most` documents of `text` starts. yaml-cpp's LoadAll can loop forever on some
+// malformed texts, so the parser is never asked for more. Throws what the parser throws.
+std::vector<YAML::Mark> document_starts(const std::string& text, int at_most) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts handler;
+  for (int documents = 0; documents < at_most && parser.HandleNextDocument(handler); ++documents) {
+  }
+  return handler.starts;
+}
+
 // yaml-cpp reports a quoted string left open only when the file does not end with a line break; with one, it
 // takes the rest of the file as the string. Whether it does is asked of yaml-cpp itself, on the file without its
 // trailing blanks, since the scan of quotes does not know block scalars.
@@ -125,7 +151,7 @@ bool check_quotes_closed(const SourceFile& file, DiagnosticEngine& diags) {
   if (!quote) return true;
   const std::string& text = file.text();
   try {
-    YAML::LoadAll(text.substr(0, text.find_last_not_of(" \t\r\n") + 1));
+    document_starts(text.substr(0, text.find_last_not_of(" \t\r\n") + 1), 2);
     return true;
   } catch (const YAML::Exception& e) {
     if (!starts_with(e.msg, YAML::ErrorMsg::EOF_IN_SCALAR)) return true;
@@ -158,20 +184,6 @@ SourceLoc second_document_at(const SourceFile& file, const YAML::Mark& second) {
   return stop_position(file, second);
 }
 
-// Records where documents start; the rest of the events are not needed.
-class DocumentStarts : public YAML::EventHandler {
- public:
-  std::vector<YAML::Mark> starts;
-  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
-};
 
 void report_deep_nesting(const SourceFile& file, const YAML::DeepRecursion& e, DiagnosticEngine& diags) {
   const std::string help = "a model file needs only a few levels: a mapping, a list of layers, and short lists of sizes";
@@ -209,13 +221,9 @@ bool check_is_text(const SourceFile& file, DiagnosticEngine& diags) {
 }
 
 std::optional<YAML::Mark> second_document_start(const std::string& text) {
-  std::istringstream in(text);
-  YAML::Parser parser(in);
-  DocumentStarts handler;
-  for (int documents = 0; documents < 2 && parser.HandleNextDocument(handler); ++documents) {
-  }
-  if (handler.starts.size() < 2) return std::nullopt;
-  return handler.starts[1];
+  std::vector<YAML::Mark> starts = document_starts(text, 2);
+  if (starts.size() < 2) return std::nullopt;
+  return starts[1];
 }
 
 bool check_documents(const SourceFile& file, const std::optional<YAML::Mark>& second, DiagnosticEngine& diags) {

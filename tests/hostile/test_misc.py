@@ -414,6 +414,7 @@ class ParserLoops(hostile.Scratch):
     TEXTS = [
         b"# a comment\n, 1, 32, 32]\nlayers:\n  - op: conv2d\n    out_channels2 1\n    kernel_size2: 5\n",
         b"# a comment , 32, 32]*layers:\n  - op: conv2d\n    in_channels: 1\n, 32]*layers:\n  - op: conv2d\n",
+        b',# Thand: a 4x3 keL- l transform# The s\n"   kerner el_size:on 0ns o5f',
     ]
 
     def test_each_is_refused_at_once(self):

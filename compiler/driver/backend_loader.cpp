@@ -1,9 +1,9 @@
+#include "driver/backend_loader.h"
+
 #include <dlfcn.h>
 #include <fmt/format.h>
 
 #include <filesystem>
-
-#include "driver/backend.h"
 
 namespace nnc {
 

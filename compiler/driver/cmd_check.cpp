@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "driver/commands.h"
-#include "driver/report.h"
+#include "pipeline/report.h"
 
 namespace nnc {
 

@@ -12,13 +12,13 @@
 #include "codegen/cpp/code_printer.h"
 #include "codegen/cpp/emit_cpp.h"
 #include "codegen/cpp/weights_file.h"
-#include "driver/backend.h"
+#include "driver/backend_loader.h"
 #include "driver/commands.h"
 #include "driver/compiled_run.h"
-#include "driver/report.h"
-#include "lower/lower.h"
 #include "nnc/file_io.h"
 #include "nnc/safetensors.h"
+#include "pipeline/compile_model.h"
+#include "pipeline/report.h"
 #include "support/identifier.h"
 #include "support/printable.h"
 
@@ -48,7 +48,7 @@ constexpr double kParameterChars = 24;
 std::optional<int> packed_parameters(const EmitOptions& options, const LoadedModel& model, const LoweredModel& lowered, Tensor& packed) {
   ParameterSet params;
   if (auto status = obtain_parameters(options.weights, options.seed, model, params)) return status;
-  packed = pack_parameters(lowered.params, params);
+  packed = pack_parameters(lowered.module.params, params);
   return std::nullopt;
 }
 
@@ -80,7 +80,7 @@ int write_cpp(const EmitOptions& options, const LoadedModel& model, const Lowere
   }
   MemoryNeed need;
   add_parameter_memory(options.weights, model, need);
-  const double parameters = static_cast<double>(totals(model.graph).stored), packed_floats = static_cast<double>(lowered.params.total);
+  const double parameters = static_cast<double>(totals(model.graph).stored), packed_floats = static_cast<double>(lowered.module.params.total);
   if (options.weights_file) {
     need.add_floats("the weights file, encoded", parameters);
   } else {
@@ -92,9 +92,9 @@ int write_cpp(const EmitOptions& options, const LoadedModel& model, const Lowere
   ParameterSet params;
   if (auto status = obtain_parameters(options.weights, options.seed, model, params)) return *status;
   std::optional<Tensor> packed;
-  if (!options.weights_file) packed = pack_parameters(lowered.params, params);
+  if (!options.weights_file) packed = pack_parameters(lowered.module.params, params);
   codegen::CppSources sources =
-      codegen::emit_cpp(lowered, packed ? packed->data() : nullptr, origin(options, model),
+      codegen::emit_cpp(lowered.module, packed ? packed->data() : nullptr, origin(options, model),
                         options.weights_file ? codegen::ParameterStorage::WeightsFile : codegen::ParameterStorage::Embedded);
   const fs::path directory = options.output;
   std::vector<std::pair<fs::path, const std::string*>> files;
@@ -129,15 +129,15 @@ int write_bundle(const EmitOptions& options, const LoadedModel& model, const Low
   const fs::path object = names_object ? fs::path(options.output) : directory / (name + ".o");
   MemoryNeed need;
   add_parameter_memory(options.weights, model, need);
-  const double packed_floats = static_cast<double>(lowered.params.total);
+  const double packed_floats = static_cast<double>(lowered.module.params.total);
   need.add_floats("the packed parameter block", packed_floats);
   // LLVM's constant, the object file as it is written, and its bytes handed back.
   need.add_floats("the object code embedding them (3 copies)", 3 * packed_floats);
   if (auto status = need.refuse_if_too_large("emitting this model as an object file")) return *status;
   Tensor packed;
   if (auto status = packed_parameters(options, model, lowered, packed)) return *status;
-  const std::string code = backend.emit_bundle(lowered, packed.values(), codegen::bundle_entry_symbol(name));
-  const std::string header = codegen::bundle_header(lowered, name, origin(options, model));
+  const std::string code = backend.emit_bundle(lowered.module, packed.values(), codegen::bundle_entry_symbol(name));
+  const std::string header = codegen::bundle_header(lowered.module, name, origin(options, model));
   if (!names_object)
     if (auto status = create_output_directory(directory)) return *status;
   return write_files({{object, &code}, {directory / (name + ".hpp"), &header}});
@@ -155,7 +155,7 @@ int run_emit(const EmitOptions& options) {
   if (model.unreadable()) return kExitUsage;
   if (model.diags.has_errors()) return kExitModelError;
 
-  LoweredModel lowered = lower_graph(model.graph, LowerOptions{.threads = options.threads});
+  LoweredModel lowered = compile_model(model.graph, {.threads = options.threads, .dump_after = options.dump_ir_after, .dump = &std::cerr});
   if (options.what == EmitKind::Cpp) return write_cpp(options, model, lowered);
   std::string result;
   if (options.what == EmitKind::Loops) {
@@ -167,7 +167,7 @@ int run_emit(const EmitOptions& options) {
       return kExitUsage;
     }
     if (options.what == EmitKind::Obj) return write_bundle(options, model, lowered, **backend);
-    result = (*backend)->emit(lowered, options.what == EmitKind::Llvm ? MachineCode::LlvmIr : MachineCode::Assembly);
+    result = (*backend)->emit(lowered.module, options.what == EmitKind::Llvm ? MachineCode::LlvmIr : MachineCode::Assembly);
   }
   if (to_stdout(options)) {
     std::cout << result;

@@ -4,9 +4,9 @@
 #include <iostream>
 
 #include "driver/commands.h"
-#include "driver/report.h"
 #include "graph/summary.h"
 #include "lower/lower.h"
+#include "pipeline/report.h"
 
 namespace nnc {
 

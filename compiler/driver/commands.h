@@ -32,6 +32,7 @@ struct RunOptions {
   bool verify = false;
   int runs = 0;       // bench: 0 picks a count that takes about a second
   bool json = false;  // bench: --format json
+  std::string dump_ir_after;  // a pass name or "all" (pipeline/compile_model.h); empty: no dump
   ColorMode color = ColorMode::Auto;
 };
 
@@ -45,6 +46,7 @@ struct EmitOptions {
   bool weights_file = false;  // cpp: write them to NAME.safetensors, which the code loads at run time, not embed them
   int64_t seed = 0;
   int threads = 1;
+  std::string dump_ir_after;
   ColorMode color = ColorMode::Auto;
 };
 

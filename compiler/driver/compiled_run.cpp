@@ -6,9 +6,10 @@
 #include <filesystem>
 #include <iostream>
 
-#include "driver/report.h"
 #include "nnc/npy.h"
 #include "nnc/parallel.h"
+#include "pipeline/compile_model.h"
+#include "pipeline/report.h"
 #include "support/printable.h"
 
 namespace nnc {
@@ -40,11 +41,11 @@ double reference_floats(const Graph& graph) {
 MemoryNeed run_memory(const RunOptions& options, const LoadedModel& model, const LoweredModel& lowered) {
   MemoryNeed need;
   add_parameter_memory(options.weights, model, need);
-  need.add_floats("the packed parameter block", static_cast<double>(lowered.params.total));
+  need.add_floats("the packed parameter block", static_cast<double>(lowered.module.params.total));
   need.add_floats("activations (the arena)", static_cast<double>(lowered.memory.arena));
-  need.add_floats("the input", static_cast<double>(*element_count(lowered.input_shape)));
+  need.add_floats("the input", static_cast<double>(*element_count(lowered.module.input_shape)));
   if (!options.input.empty()) need.add("the input file, read whole", file_bytes(options.input));
-  need.add_floats("the output", static_cast<double>(*element_count(lowered.output_shape)));
+  need.add_floats("the output", static_cast<double>(*element_count(lowered.module.output_shape)));
   if (options.verify) need.add_floats("the reference kernels' outputs (--verify)", reference_floats(model.graph));
   return need;
 }
@@ -113,7 +114,7 @@ std::optional<int> prepare_model(const RunOptions& options, PreparedModel& out) 
   if (out.model.diags.has_errors()) return kExitModelError;
   const Graph& graph = out.model.graph;
   set_num_threads(options.threads);
-  out.lowered = lower_graph(graph, LowerOptions{.threads = num_threads()});
+  out.lowered = compile_model(graph, {.threads = num_threads(), .dump_after = options.dump_ir_after, .dump = &std::cerr});
   if (auto status = run_memory(options, out.model, out.lowered).refuse_if_too_large("running this model")) return status;
   if (auto status = obtain_parameters(options.weights, options.seed, out.model, out.params)) return status;
 
@@ -122,9 +123,9 @@ std::optional<int> prepare_model(const RunOptions& options, PreparedModel& out) 
     std::cerr << "nnc: error: " << backend.error().message << "\n";
     return kExitUsage;
   }
-  out.compiled = (*backend)->compile(out.lowered);
-  out.compiled->set_parameters(pack_parameters(out.lowered.params, out.params));
-  out.output = Tensor(out.lowered.output_shape);
+  out.compiled = (*backend)->compile(out.lowered.module);
+  out.compiled->set_parameters(pack_parameters(out.lowered.module.params, out.params));
+  out.output = Tensor(out.lowered.module.output_shape);
   return read_input(options, graph, out.input);
 }
 

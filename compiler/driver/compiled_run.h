@@ -4,12 +4,12 @@
 #include <optional>
 #include <string>
 
-#include "driver/backend.h"
+#include "driver/backend_loader.h"
 #include "driver/commands.h"
 #include "driver/memory_need.h"
-#include "driver/model_loader.h"
-#include "driver/parameters.h"
 #include "lower/lower.h"
+#include "pipeline/model_loader.h"
+#include "pipeline/parameters.h"
 
 namespace nnc {
 

@@ -8,6 +8,7 @@
 
 #include "driver/commands.h"
 #include "ops/op.h"
+#include "pipeline/compile_model.h"
 #include "support/printable.h"
 #include "support/suggest.h"
 
@@ -54,6 +55,19 @@ void add_color_option(CLI::App* cmd, ColorMode& mode) {
              "colour the text: auto (on a terminal, unless NO_COLOR is set), always, never");
 }
 
+// Like LLVM's -print-after: the Loop IR on stderr after a named pass of compile_model.
+void add_dump_option(CLI::App* cmd, std::string& pass) {
+  std::vector<std::string> names = {"all"};
+  std::string list = "all";
+  for (const PassInfo& p : compile_passes()) {
+    names.push_back(p.name);
+    list += fmt::format(", {} ({})", p.name, p.what);
+  }
+  cmd->add_option("--dump-ir-after", pass, "print the Loop IR on stderr after a pass of the compiler: " + list)
+      ->check(CLI::IsMember(names))
+      ->option_text("PASS");
+}
+
 void add_run_options(CLI::App* cmd, RunOptions& o) {
   cmd->add_option("file", o.file, "model file (YAML)")->required()->check(non_empty_path());
   cmd->add_option("--weights", o.weights, "safetensors file with every parameter (default: the model's `weights:`, else seeded)")
@@ -71,6 +85,7 @@ void add_run_options(CLI::App* cmd, RunOptions& o) {
           },
           "0..2^63-1"));
   cmd->add_option("--threads", o.threads, "threads for parallel loops (1 to 256)")->check(CLI::Range(1, 256).description(""));
+  add_dump_option(cmd, o.dump_ir_after);
   add_color_option(cmd, o.color);
 }
 
@@ -129,6 +144,7 @@ int run(int argc, char** argv) {
                      "NAME::load_weights(path) in the header to read them (or other weights with the same keys) at start-up");
   emit_cmd->add_option("--threads", emit.threads, "threads the code is scheduled for (parallel loops when > 1; 1 to 256)")
       ->check(CLI::Range(1, 256).description(""));
+  add_dump_option(emit_cmd, emit.dump_ir_after);
   add_color_option(emit_cmd, emit.color);
 
   OpsOptions ops;

@@ -1,9 +1,9 @@
 #pragma once
 // YAML -> Graph. Reads the whole model format of model-format.md, keeps every node's position and
 // reports every problem it finds as a diagnostic; never throws for bad input.
-#include "frontend/diagnostics.h"
 #include "frontend/source_file.h"
 #include "graph/graph.h"
+#include "support/diagnostics.h"
 
 namespace nnc {
 

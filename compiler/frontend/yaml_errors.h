@@ -9,8 +9,8 @@
 #include <optional>
 #include <vector>
 
-#include "frontend/diagnostics.h"
 #include "frontend/source_file.h"
+#include "support/diagnostics.h"
 
 namespace nnc {
 

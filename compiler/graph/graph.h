@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "frontend/diagnostics.h"
 #include "nnc/shape.h"
 #include "ops/attributes.h"
+#include "support/diagnostics.h"
 
 namespace nnc {
 

@@ -1,8 +1,8 @@
 #pragma once
 // Runs every layer's shape rule in order. A layer whose inputs have no shape (because an earlier
 // layer failed) is skipped quietly, so one mistake is reported once.
-#include "frontend/diagnostics.h"
 #include "graph/graph.h"
+#include "support/diagnostics.h"
 
 namespace nnc {
 

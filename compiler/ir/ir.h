@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "ir/param_layout.h"
 #include "ir/type.h"
+#include "nnc/shape.h"
 
 namespace nnc::ir {
 
@@ -282,8 +284,13 @@ struct Module {
   std::string name;
   std::vector<Function> functions;
   std::string entry_name;
-  std::vector<Buffer> entry_args;
+  std::vector<Buffer> entry_args;  // input, output, params, arena
   std::vector<KernelCall> entry;
+  // What the entry point's callers need: the model's boundary shapes, where each parameter sits in `params`, and
+  // the floats of scratch space the arena must hold.
+  Shape input_shape, output_shape;
+  ParamLayout params;
+  int64_t arena_floats = 0;
 };
 
 // ---- Building expressions --------------------------------------------------------------------

@@ -4,8 +4,6 @@
 
 #include <cctype>
 
-#include "ir/simplify.h"
-#include "ir/verify.h"
 #include "lower/lower_context.h"
 #include "ops/op.h"
 #include "support/identifier.h"
@@ -54,9 +52,6 @@ ModelPlan plan_model(const Graph& graph) {
 
 LoweredModel lower_graph(const Graph& graph, const LowerOptions& options) {
   LoweredModel lowered;
-  lowered.input_shape = graph.input_shape;
-  lowered.output_shape = *graph.layers[graph.output].shape;
-  lowered.params = layout_params(graph);
   ModelPlan plan = plan_model(graph);
   lowered.steps = std::move(plan.steps);
   lowered.memory = std::move(plan.memory);
@@ -64,9 +59,13 @@ LoweredModel lower_graph(const Graph& graph, const LowerOptions& options) {
   Module& module = lowered.module;
   module.name = model_identifier(graph.name);
   module.entry_name = kForwardName;
+  module.input_shape = graph.input_shape;
+  module.output_shape = *graph.layers[graph.output].shape;
+  module.params = layout_params(graph);
+  module.arena_floats = lowered.memory.arena;
   Buffer input = argument_buffer("input", *element_count(graph.input_shape), true, 0);
-  Buffer output = argument_buffer("output", *element_count(lowered.output_shape), false, 0);
-  Buffer params = argument_buffer("params", std::max<int64_t>(lowered.params.total, 1), true, 64);
+  Buffer output = argument_buffer("output", *element_count(module.output_shape), false, 0);
+  Buffer params = argument_buffer("params", std::max<int64_t>(module.params.total, 1), true, 64);
   Buffer arena = argument_buffer("arena", std::max<int64_t>(lowered.memory.arena, 1), false, 64);
   module.entry_args = {input, output, params, arena};
   const std::vector<std::string> ids = layer_identifiers(graph);
@@ -95,7 +94,7 @@ LoweredModel lower_graph(const Graph& graph, const LowerOptions& options) {
       const Layer& l = graph.layers[index];
       std::vector<std::pair<std::string, Buffer>> out;
       for (const ParamSpec& p : l.params) {
-        const ParamSlot* slot_of = lowered.params.find(l.name + "." + p.key);
+        const ParamSlot* slot_of = module.params.find(l.name + "." + p.key);
         Buffer actual = slice_buffer("p_" + ids[index] + "_" + p.key, params, slot_of->offset, slot_of->size);
         out.emplace_back(p.key, pass(prefix + p.key, actual, true));
       }
@@ -131,10 +130,8 @@ LoweredModel lower_graph(const Graph& graph, const LowerOptions& options) {
     description += ": output " + to_string(*graph.layers[result].shape);
 
     LowerContext ctx(layer, std::move(inputs), {y, *layer.shape}, std::move(layer_params), scratch_arg, std::move(fused), options.threads);
-    Function kernel{kernel_names.claim(fmt::format("{}_{}", layer.op, ids[step.producer])), std::move(args),
-                    simplify(layer.def->lower(ctx)), description};
-    verify(kernel);
-    module.functions.push_back(std::move(kernel));
+    module.functions.push_back(
+        {kernel_names.claim(fmt::format("{}_{}", layer.op, ids[step.producer])), std::move(args), layer.def->lower(ctx), description});
     module.entry.push_back(std::move(call));
   }
   return lowered;

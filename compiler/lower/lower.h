@@ -1,6 +1,7 @@
 #pragma once
 // Graph -> Loop IR: one function `forward(input, output, params, arena)` computing every layer the
-// output depends on, with the memory plan and parameter layout that go with it.
+// output depends on, one kernel per step, with the schedule and memory plan behind it. The kernels come out as
+// each op wrote them; the IR passes (pipeline/compile_model.h) simplify and verify them.
 #include "graph/graph.h"
 #include "ir/ir.h"
 #include "lower/memory_plan.h"
@@ -13,11 +14,9 @@ struct LowerOptions {
 };
 
 struct LoweredModel {
-  ir::Module module;  // one kernel per step, in order
+  ir::Module module;  // one kernel per step, in order; all the code generators see
   std::vector<Step> steps;
-  ParamLayout params;
   MemoryPlan memory;
-  Shape input_shape, output_shape;
 };
 
 struct ModelPlan {

@@ -32,17 +32,11 @@ class ArenaAllocator {
 
 }  // namespace
 
-const ParamSlot* ParamLayout::find(const std::string& key) const {
-  for (const ParamSlot& s : slots)
-    if (s.key == key) return &s;
-  return nullptr;
-}
-
 ParamLayout layout_params(const Graph& graph) {
   ParamLayout layout;
   for (size_t i = 0; i < graph.layers.size(); ++i) {
     for (const ParamSpec& p : graph.layers[i].params) {
-      ParamSlot slot{graph.layers[i].name + "." + p.key, p.shape, layout.total, *element_count(p.shape), static_cast<int>(i)};
+      ParamSlot slot{graph.layers[i].name + "." + p.key, p.shape, layout.total, *element_count(p.shape)};
       layout.total += align_up(slot.size);
       layout.slots.push_back(std::move(slot));
     }

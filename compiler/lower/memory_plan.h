@@ -7,26 +7,13 @@
 #include <vector>
 
 #include "graph/graph.h"
+#include "ir/param_layout.h"
 #include "lower/schedule.h"
 
 namespace nnc {
 
 // Offsets are in floats and multiples of 16, so every tensor starts 64-byte aligned.
 constexpr int64_t kTensorAlignFloats = 16;
-
-struct ParamSlot {
-  std::string key;  // "<layer>.<param>", the weights file's key
-  Shape shape;
-  int64_t offset = 0;
-  int64_t size = 0;
-  int layer = -1;
-};
-
-struct ParamLayout {
-  std::vector<ParamSlot> slots;
-  int64_t total = 0;  // floats
-  const ParamSlot* find(const std::string& key) const;
-};
 
 enum class TensorHome : uint8_t { ModelOutput, Arena, Fused };
 

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "frontend/diagnostics.h"
+#include "support/diagnostics.h"
 
 namespace nnc {
 

@@ -381,6 +381,25 @@ class Emit(Files):
                 self.assertEqual(len(re.findall(r"^static void \w+\(", run.stdout, re.M)), len(headers))
                 self.assertIn("void forward(", run.stdout)
 
+    def test_dump_ir_after_a_pass(self):
+        """--dump-ir-after PASS prints the Loop IR on stderr after that pass: before `simplify` the kernels are as the
+        ops wrote them, after the last pass they are what --emit loops prints; stdout is untouched."""
+        final = nnc("emit", CONV_POOL, "--emit", "loops")
+        dumps = {}
+        for command in (("emit", CONV_POOL, "--emit", "loops"), ("run", CONV_POOL), ("bench", CONV_POOL, "--runs", "1")):
+            with self.subTest(command=command[0]):
+                run = nnc(*command, "--dump-ir-after", "all")
+                self.assertEqual(run.returncode, OK, run.stderr)
+                passes = re.findall(r"^// Loop IR after (\w+)$", run.stderr, re.M)
+                self.assertEqual(passes, ["lower", "simplify", "verify"])
+                dumps[command[0]] = dict(zip(passes, re.split(r"^// Loop IR after \w+\n", run.stderr, flags=re.M)[1:]))
+        self.assertEqual(dumps["emit"]["verify"], final.stdout)
+        self.assertNotEqual(dumps["emit"]["lower"], dumps["emit"]["simplify"])
+        one = nnc("emit", CONV_POOL, "--emit", "loops", "--dump-ir-after", "simplify")
+        self.assertEqual(re.findall(r"^// Loop IR after (\w+)$", one.stderr, re.M), ["simplify"])
+        self.assertEqual(one.stdout, final.stdout)
+        self.assert_fails(nnc("emit", CONV_POOL, "--dump-ir-after", "vectorise"), USAGE, "vectorise")
+
     def test_weights_file(self):
         """--weights-file: the parameters go to NAME.safetensors under their model keys, not into the source."""
         out = self.path("cpp")

@@ -7,9 +7,9 @@
 #include <sstream>
 #include <string>
 
-#include "driver/model_loader.h"
-#include "driver/report.h"
 #include "graph/summary.h"
+#include "pipeline/model_loader.h"
+#include "pipeline/report.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   nnc::LoadedModel model = nnc::load_model_text("fuzz.yaml", std::string(reinterpret_cast<const char*>(data), size));

@@ -10,8 +10,8 @@
 #include <string>
 
 #include "case_model.h"
-#include "driver/model_loader.h"
 #include "ops/op.h"
+#include "pipeline/model_loader.h"
 
 namespace {
 

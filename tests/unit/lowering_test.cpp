@@ -9,6 +9,7 @@
 #include "lower/memory_plan.h"
 #include "lower/schedule.h"
 #include "model_helpers.h"
+#include "pipeline/compile_model.h"
 
 using namespace nnc;
 using nnc::testing::check_yaml;
@@ -24,7 +25,7 @@ LoadedModel valid_model(const std::string& shape, const std::string& layers) {
 
 std::string loops(const Graph& graph) {
   std::ostringstream out;
-  codegen::CodePrinter(out).print_module(lower_graph(graph, LowerOptions{}).module);
+  codegen::CodePrinter(out).print_module(compile_model(graph, {}).module);
   return out.str();
 }
 

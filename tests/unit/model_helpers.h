@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "driver/model_loader.h"
+#include "pipeline/model_loader.h"
 
 namespace nnc::testing {
 

@@ -6,7 +6,7 @@ namespace nnc::codegen {
 
 std::string bundle_entry_symbol(const std::string& name) { return "nnc_" + name + "_forward"; }
 
-std::string bundle_header(const LoweredModel& lowered, const std::string& name, const ModelOrigin& origin) {
+std::string bundle_header(const ir::Module& module, const std::string& name, const ModelOrigin& origin) {
   const std::string symbol = bundle_entry_symbol(name);
   std::string banner = generated_banner(origin, "obj");
   banner += fmt::format(
@@ -28,7 +28,7 @@ std::string bundle_header(const LoweredModel& lowered, const std::string& name, 
       "}}\n\n"
       "}}  // namespace {1}\n",
       symbol, name);
-  return model_header(lowered, name, {.banner = banner, .extra_includes = "#include <vector>\n", .definitions = definitions});
+  return model_header(module, name, {.banner = banner, .extra_includes = "#include <vector>\n", .definitions = definitions});
 }
 
 }  // namespace nnc::codegen

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "codegen/cpp/model_header.h"
-#include "lower/lower.h"
+#include "ir/ir.h"
 
 namespace nnc::codegen {
 
@@ -12,6 +12,6 @@ namespace nnc::codegen {
 // `name`: C linkage, so that every C++ compiler finds it under the same name.
 std::string bundle_entry_symbol(const std::string& name);
 
-std::string bundle_header(const LoweredModel& lowered, const std::string& name, const ModelOrigin& origin);
+std::string bundle_header(const ir::Module& module, const std::string& name, const ModelOrigin& origin);
 
 }  // namespace nnc::codegen

@@ -25,12 +25,12 @@ std::string parameter_array(const float* parameters, int64_t count) {
 
 }  // namespace
 
-CppSources emit_cpp(const LoweredModel& lowered, const float* parameters, const ModelOrigin& origin, ParameterStorage storage) {
+CppSources emit_cpp(const ir::Module& module, const float* parameters, const ModelOrigin& origin, ParameterStorage storage) {
   const bool weights_file = storage == ParameterStorage::WeightsFile;
   CppSources out;
   out.name = model_identifier(origin.model_name);
   const std::string banner = generated_banner(origin, "cpp");
-  out.header = model_header(lowered, out.name,
+  out.header = model_header(module, out.name,
                             {.banner = banner,
                              .extra_includes = weights_file ? "#include <string>\n" : "",
                              .declarations = weights_file ? weights_file_declarations(out.name) + "\n" : ""});
@@ -39,8 +39,8 @@ CppSources emit_cpp(const LoweredModel& lowered, const float* parameters, const 
   src << banner << "#include \"" << out.name << ".hpp\"\n\n#include <vector>\n\n" << kCppPrologue << "\n";
   if (weights_file) src << kCppWeightsLoader << "\n";
   src << "namespace " << out.name << " {\n\nnamespace {\n\n";
-  src << (weights_file ? parameter_table(lowered.params) : parameter_array(parameters, lowered.params.total)) << "\n";
-  CodePrinter(src, Dialect::Cpp).print_module(lowered.module, "run_layers");
+  src << (weights_file ? parameter_table(module.params) : parameter_array(parameters, module.params.total)) << "\n";
+  CodePrinter(src, Dialect::Cpp).print_module(module, "run_layers");
   src << "\n}  // namespace\n\n";
   if (weights_file) src << load_weights_definition();
   src << "void forward(const float* input, float* output, float* workspace) {\n"

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "codegen/cpp/model_header.h"
-#include "lower/lower.h"
+#include "ir/ir.h"
 
 namespace nnc::codegen {
 
@@ -19,8 +19,8 @@ enum class ParameterStorage {
   WeightsFile,  // read at run time by load_weights (weights_file.h)
 };
 
-// `parameters` holds lowered.params.total floats, laid out as lowered.params says (unused with WeightsFile).
-CppSources emit_cpp(const LoweredModel& lowered, const float* parameters, const ModelOrigin& origin,
+// `parameters` holds module.params.total floats, laid out as module.params says (unused with WeightsFile).
+CppSources emit_cpp(const ir::Module& module, const float* parameters, const ModelOrigin& origin,
                     ParameterStorage storage = ParameterStorage::Embedded);
 
 // The text of prologue.hpp, embedded at build time.

@@ -27,16 +27,16 @@ std::string generated_banner(const ModelOrigin& origin, const std::string& emit_
                      origin.nnc_version, comment_text(origin.model_file), comment_text(origin.model_name), emit_kind);
 }
 
-std::string model_header(const LoweredModel& lowered, const std::string& name, const HeaderParts& parts) {
+std::string model_header(const ir::Module& module, const std::string& name, const HeaderParts& parts) {
   std::string h = parts.banner;
   h += "#pragma once\n\n#include <array>\n#include <cstddef>\n#include <cstdint>\n" + parts.extra_includes + "\n";
   h += fmt::format("namespace {} {{\n\n", name);
-  h += fmt::format("constexpr std::size_t input_size = {};  // floats\n", elements(lowered.input_shape));
-  h += fmt::format("constexpr std::size_t output_size = {};\n", elements(lowered.output_shape));
-  h += shape_array("input_shape", lowered.input_shape);
-  h += shape_array("output_shape", lowered.output_shape);
+  h += fmt::format("constexpr std::size_t input_size = {};  // floats\n", elements(module.input_shape));
+  h += fmt::format("constexpr std::size_t output_size = {};\n", elements(module.output_shape));
+  h += shape_array("input_shape", module.input_shape);
+  h += shape_array("output_shape", module.output_shape);
   h += fmt::format("// Floats of scratch space one call of forward needs.\nconstexpr std::size_t workspace_size = {};\n\n",
-                   lowered.memory.arena);
+                   module.arena_floats);
   h += "// Thread-safe; allocates a workspace once per thread on its first call.\n";
   h += "void forward(const float* input, float* output);\n";
   h += "// With a caller-provided workspace of workspace_size floats (no allocation).\n";

@@ -3,7 +3,7 @@
 // same API (model-format.md section 4): the sizes and shapes of input, output and workspace, and forward.
 #include <string>
 
-#include "lower/lower.h"
+#include "ir/ir.h"
 
 namespace nnc::codegen {
 
@@ -26,6 +26,6 @@ struct HeaderParts {
 };
 
 // The header of the model in namespace `name` (a C++ identifier).
-std::string model_header(const LoweredModel& lowered, const std::string& name, const HeaderParts& parts);
+std::string model_header(const ir::Module& module, const std::string& name, const HeaderParts& parts);
 
 }  // namespace nnc::codegen

@@ -3,7 +3,7 @@
 // file (by weights_loader.hpp, pasted into the source) instead of embedded as a constant array.
 #include <string>
 
-#include "lower/memory_plan.h"
+#include "ir/param_layout.h"
 
 namespace nnc::codegen {
 

@@ -17,19 +17,19 @@ T checked(llvm::Expected<T> value, const char* what) {
 
 }  // namespace
 
-std::unique_ptr<CompiledModel> CompiledModel::compile(const LoweredModel& lowered) {
+std::unique_ptr<CompiledModel> CompiledModel::compile(const ir::Module& ir_module) {
   auto start = std::chrono::steady_clock::now();
   std::unique_ptr<CompiledModel> model(new CompiledModel());
   model->jit_ = checked(Jit::create(), "cannot start LLVM's JIT");
   auto context = std::make_unique<llvm::LLVMContext>();
-  auto module = compile_to_llvm(lowered.module, *context, model->jit_->target(), true);
+  auto module = compile_to_llvm(ir_module, *context, model->jit_->target(), true);
   if (auto err = model->jit_->add(std::move(module), std::move(context)))
     ir::ir_bug("the JIT rejected the module: " + llvm::toString(std::move(err)));
-  model->forward_ = reinterpret_cast<EntryPoint>(checked(model->jit_->lookup(lowered.module.entry_name), "cannot compile the model"));
-  for (size_t i = 0; i < lowered.module.entry.size(); ++i)
-    model->steps_.push_back(reinterpret_cast<EntryPoint>(checked(model->jit_->lookup(step_function_name(lowered.module, i)), "cannot compile a layer")));
-  model->params_ = Tensor(Shape{std::max<int64_t>(lowered.params.total, 1)});
-  model->arena_ = Tensor(Shape{std::max<int64_t>(lowered.memory.arena, 1)});
+  model->forward_ = reinterpret_cast<EntryPoint>(checked(model->jit_->lookup(ir_module.entry_name), "cannot compile the model"));
+  for (size_t i = 0; i < ir_module.entry.size(); ++i)
+    model->steps_.push_back(reinterpret_cast<EntryPoint>(checked(model->jit_->lookup(step_function_name(ir_module, i)), "cannot compile a layer")));
+  model->params_ = Tensor(Shape{std::max<int64_t>(ir_module.params.total, 1)});
+  model->arena_ = Tensor(Shape{std::max<int64_t>(ir_module.arena_floats, 1)});
   model->compile_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return model;
 }

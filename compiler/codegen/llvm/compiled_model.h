@@ -4,9 +4,9 @@
 #include <memory>
 #include <vector>
 
+#include "codegen/backend.h"
 #include "codegen/llvm/jit.h"
-#include "driver/backend.h"
-#include "lower/lower.h"
+#include "ir/ir.h"
 #include "nnc/tensor.h"
 
 namespace nnc::codegen {
@@ -16,7 +16,7 @@ class CompiledModel final : public Executable {
   using EntryPoint = void (*)(const float* input, float* output, const float* params, float* arena);
 
   // Generates LLVM IR, verifies it and compiles it; a failure is a bug in nnc and throws.
-  static std::unique_ptr<CompiledModel> compile(const LoweredModel& lowered);
+  static std::unique_ptr<CompiledModel> compile(const ir::Module& ir_module);
 
   void set_parameters(Tensor packed) override { params_ = std::move(packed); }
   void run(const float* input, float* output) override { forward_(input, output, params_.data(), arena_.data()); }

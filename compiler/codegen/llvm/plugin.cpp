@@ -1,24 +1,24 @@
 // libnnc_llvm.so's entry point: the Backend the driver loads for the commands that compile.
 #include <llvm/Support/raw_ostream.h>
 
+#include "codegen/backend.h"
 #include "codegen/llvm/bundle.h"
 #include "codegen/llvm/codegen_llvm.h"
 #include "codegen/llvm/compiled_model.h"
 #include "codegen/llvm/target.h"
-#include "driver/backend.h"
 
 namespace nnc::codegen {
 namespace {
 
 class LlvmBackend final : public Backend {
  public:
-  std::unique_ptr<Executable> compile(const LoweredModel& lowered) override { return CompiledModel::compile(lowered); }
+  std::unique_ptr<Executable> compile(const ir::Module& ir_module) override { return CompiledModel::compile(ir_module); }
 
-  std::string emit(const LoweredModel& lowered, MachineCode kind) override {
+  std::string emit(const ir::Module& ir_module, MachineCode kind) override {
     initialize_llvm();
     auto target = host_target_machine();
     llvm::LLVMContext context;
-    auto module = compile_to_llvm(lowered.module, context, *target);
+    auto module = compile_to_llvm(ir_module, context, *target);
     optimize(*module, *target);
     if (kind == MachineCode::LlvmIr) {
       std::string text;
@@ -29,12 +29,12 @@ class LlvmBackend final : public Backend {
     return emit_machine_code(*module, *target, MachineCodeKind::Assembly);
   }
 
-  std::string emit_bundle(const LoweredModel& lowered, std::span<const float> parameters, const std::string& entry_symbol) override {
+  std::string emit_bundle(const ir::Module& ir_module, std::span<const float> parameters, const std::string& entry_symbol) override {
     initialize_llvm();
     auto target = host_target_machine();
     llvm::LLVMContext context;
-    auto module = compile_to_llvm(lowered.module, context, *target);
-    make_bundle(*module, lowered.module.entry_name, llvm::ArrayRef<float>(parameters.data(), parameters.size()), entry_symbol);
+    auto module = compile_to_llvm(ir_module, context, *target);
+    make_bundle(*module, ir_module.entry_name, llvm::ArrayRef<float>(parameters.data(), parameters.size()), entry_symbol);
     optimize(*module, *target);
     return emit_machine_code(*module, *target, MachineCodeKind::Object);
   }

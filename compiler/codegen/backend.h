@@ -1,12 +1,11 @@
 #pragma once
-// The LLVM side of nnc seen from the driver: a plugin (libnnc_llvm.so) loaded only by the
-// commands that compile, so that `nnc check` and `nnc summary` never load LLVM.
+// The interface of nnc's LLVM backend, a plugin (libnnc_llvm.so) that the driver loads only for the commands that
+// compile, so that `nnc check` and `nnc summary` never load LLVM. It sees a Loop IR module, nothing above it.
 #include <memory>
 #include <span>
 #include <string>
 
-#include "lower/lower.h"
-#include "nnc/result.h"
+#include "ir/ir.h"
 #include "nnc/tensor.h"
 
 namespace nnc {
@@ -15,7 +14,7 @@ namespace nnc {
 class Executable {
  public:
   virtual ~Executable() = default;
-  // The parameters packed as the lowered model lays them out (pack_parameters).
+  // The parameters packed as the module lays them out (pack_parameters).
   virtual void set_parameters(Tensor packed) = 0;
   // input and output hold the model's input and output element counts and do not overlap.
   virtual void run(const float* input, float* output) = 0;
@@ -31,21 +30,17 @@ enum class MachineCode { LlvmIr, Assembly };
 class Backend {
  public:
   virtual ~Backend() = default;
-  virtual std::unique_ptr<Executable> compile(const LoweredModel& lowered) = 0;
+  virtual std::unique_ptr<Executable> compile(const ir::Module& module) = 0;
   // Optimised LLVM IR or assembly text.
-  virtual std::string emit(const LoweredModel& lowered, MachineCode kind) = 0;
+  virtual std::string emit(const ir::Module& module, MachineCode kind) = 0;
   // The bytes of the AOT bundle's object file: the code, `parameters` (the packed block, pack_parameters) as a
   // constant, and `void entry_symbol(const float* input, float* output, float* workspace)` with C linkage. It
   // links with nothing but libc and libm.
-  virtual std::string emit_bundle(const LoweredModel& lowered, std::span<const float> parameters, const std::string& entry_symbol) = 0;
+  virtual std::string emit_bundle(const ir::Module& module, std::span<const float> parameters, const std::string& entry_symbol) = 0;
 };
 
 // The plugin's one exported symbol.
 extern "C" using CreateBackend = Backend* ();
 inline constexpr const char* kCreateBackendSymbol = "nnc_create_llvm_backend";
-
-// Loads libnnc_llvm.so from lib/ beside the directory of nnc's executable (its real path, /proc/self/exe) on
-// first use; an error when that path is unknown.
-Result<Backend*> llvm_backend();
 
 }  // namespace nnc

@@ -1,4 +1,4 @@
-#include "driver/model_loader.h"
+#include "pipeline/model_loader.h"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "driver/parameters.h"
+#include "pipeline/parameters.h"
 
 #include <fmt/format.h>
 

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
-#include "driver/model_loader.h"
+#include "pipeline/model_loader.h"
 
 namespace nnc {
 

@@ -1,4 +1,4 @@
-#include "driver/report.h"
+#include "pipeline/report.h"
 
 #include <fmt/format.h>
 

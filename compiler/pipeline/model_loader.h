@@ -4,9 +4,9 @@
 #include <optional>
 #include <string>
 
-#include "frontend/diagnostics.h"
 #include "frontend/source_file.h"
 #include "graph/graph.h"
+#include "support/diagnostics.h"
 
 namespace nnc {
 

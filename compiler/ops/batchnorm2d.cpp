@@ -40,15 +40,9 @@ ir::Stmt lower_batchnorm2d(LowerContext& ctx) {
   const TensorRef& in = ctx.input();
   const Shape& s = ctx.output().shape;
   auto param = [&](const std::string& key) { return ctx.param(key); };
-  return loop(ctx, "n", 0, s[0], [&](const Expr& n) {
-    return loop(ctx, "c", 0, s[1], [&](const Expr& c) {
-      return loop(ctx, "h", 0, s[2], [&](const Expr& h) {
-        return loop(ctx, "w", 0, s[3], [&](const Expr& w) {
-          Expr at = flat_index(s, {n, c, h, w});
-          return ctx.store_output(at, normalise(ctx.attrs(), ir::Load::make(in.buffer, at), c, param), c);
-        });
-      });
-    });
+  return loop_nest(ctx, s, [&](const std::vector<Expr>& i) {
+    Expr at = flat_index(s, i), c = i[1];
+    return ctx.store_output(at, normalise(ctx.attrs(), ir::Load::make(in.buffer, at), c, param), c);
   });
 }
 

@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "lower/lower_context.h"
+#include "lower/register_tile.h"
 #include "nnc/reference.h"
 #include "ops/op.h"
 #include "ops/window.h"
@@ -175,50 +176,6 @@ ir::Stmt pad_input(LowerContext& ctx, const TensorRef& padded) {
   });
 }
 
-// The register tile of one kernel invocation step: `blocks` output channels x `vectors` vectors
-// of `lanes` output columns, accumulated in registers over every input channel and tap.
-struct ConvTile {
-  int64_t lanes = 1, vectors = 1, blocks = 1;
-  int64_t width() const { return lanes * vectors; }
-};
-
-// Vectors of 16 columns (fewer for narrow outputs), as many per tile as wastes least on the
-// overlapping last tile, and the largest channel block that divides a group and keeps the
-// accumulators within the 32 vector registers.
-ConvTile choose_tile(int64_t out_width, int64_t oc_per_group) {
-  constexpr int64_t kLanes = 16, kMaxAccumulators = 24, kMaxBlock = 8;
-  ConvTile tile;
-  tile.lanes = std::min(out_width, kLanes);
-  int64_t best_columns = INT64_MAX;
-  for (int64_t v = 1; v <= 4 && v * tile.lanes <= out_width; ++v) {
-    int64_t width = v * tile.lanes, columns = (out_width + width - 1) / width * width;
-    if (columns <= best_columns) {
-      best_columns = columns;
-      tile.vectors = v;
-    }
-  }
-  for (int64_t b = std::min(kMaxBlock, kMaxAccumulators / tile.vectors); b >= 1; --b) {
-    if (oc_per_group % b == 0) {
-      tile.blocks = b;
-      break;
-    }
-  }
-  return tile;
-}
-
-// `lanes` consecutive elements (stride apart) starting at `index`, or one when lanes is 1.
-ir::Expr load_lanes(const ir::Buffer& buffer, const ir::Expr& index, int64_t stride, int64_t lanes) {
-  if (lanes == 1) return ir::Load::make(buffer, index);
-  return ir::Load::make(buffer, ir::Ramp::make(index, ir::Expr(stride), static_cast<int>(lanes)));
-}
-
-ir::Stmt store_lanes(const ir::Buffer& buffer, const ir::Expr& value, const ir::Expr& index, int64_t lanes) {
-  if (lanes == 1) return ir::Store::make(buffer, value, index);
-  return ir::Store::make(buffer, value, ir::Ramp::make(index, ir::Expr(1), static_cast<int>(lanes)));
-}
-
-ir::Expr splat(const ir::Expr& value, int64_t lanes) { return lanes == 1 ? value : ir::Broadcast::make(value, static_cast<int>(lanes)); }
-
 ir::Stmt lower_conv2d(LowerContext& ctx) {
   using ir::Expr;
   const Attrs& a = ctx.attrs();
@@ -234,7 +191,7 @@ ir::Stmt lower_conv2d(LowerContext& ctx) {
   const auto k = a.pair("kernel_size"), s = a.pair("stride"), d = a.pair("dilation");
   const int64_t groups = a.integer("groups"), oc_per_group = out.shape[1] / groups, ic_per_group = src.shape[1] / groups;
   const int64_t out_w = out.shape[3];
-  const ConvTile tile = choose_tile(out_w, oc_per_group);
+  const RegisterTile tile = choose_output_tile(out_w, oc_per_group);
   const int64_t tiles = (out_w + tile.width() - 1) / tile.width();
   const ir::Buffer& weight = ctx.param("weight");
   const bool bias = a.flag("bias");
@@ -243,54 +200,42 @@ ir::Stmt lower_conv2d(LowerContext& ctx) {
   const Shape weight_shape = {out.shape[1], ic_per_group, k[0], k[1]};
 
   steps.push_back(loop(ctx, "n", 0, out.shape[0], [&](const Expr& n) {
-    return loop(ctx, "ocb", 0, out.shape[1] / tile.blocks, [&](const Expr& ocb) {
-      Expr oc0 = ocb * Expr(tile.blocks);
+    return loop(ctx, "ocb", 0, out.shape[1] / tile.rows, [&](const Expr& ocb) {
+      Expr oc0 = ocb * Expr(tile.rows);
       Expr group_base = groups == 1 ? Expr(0) : oc0 / Expr(oc_per_group) * Expr(ic_per_group);
       return loop(ctx, "oh", 0, out.shape[2], [&](const Expr& oh) {
         return loop(ctx, "t", 0, tiles, [&](const Expr& t) {
           // The last tile is moved left to end at the last column; its overlap is computed twice.
           std::string ow0_name = ctx.fresh_name("ow0");
           Expr ow0 = ir::i64_var(ow0_name);
-          std::vector<std::vector<ir::Buffer>> acc(tile.blocks);
-          std::vector<ir::Stmt> init, update, store;
-          for (int64_t j = 0; j < tile.blocks; ++j) {
-            Expr oc = oc0 + Expr(j);
-            for (int64_t v = 0; v < tile.vectors; ++v) {
-              acc[j].push_back(ir::local_buffer(ctx.fresh_name("acc"), tile.lanes));
-              Expr start = bias ? ir::Load::make(ctx.param("bias"), oc) : ir::f32(0);
-              init.push_back(store_lanes(acc[j][v], splat(start, tile.lanes), Expr(0), tile.lanes));
-              Expr at = flat_index(out.shape, {n, oc, oh, ow0 + Expr(v * tile.lanes)});
-              store.push_back(ctx.store_output(tile.lanes == 1 ? at : ir::Ramp::make(at, Expr(1), static_cast<int>(tile.lanes)),
-                                               load_lanes(acc[j][v], Expr(0), 1, tile.lanes), oc));
-            }
-          }
+          // Accumulator (j, v): output channel oc0 + j, columns ow0 + v * lanes onwards.
+          AccumulatorTile acc(ctx, tile);
+          ir::Stmt init = acc.for_each([&](int64_t j, int64_t v) {
+            return acc.init(j, v, bias ? ir::Load::make(ctx.param("bias"), oc0 + Expr(j)) : ir::f32(0));
+          });
+          ir::Stmt store = acc.for_each([&](int64_t j, int64_t v) {
+            Expr at = flat_index(out.shape, {n, oc0 + Expr(j), oh, ow0 + Expr(v * tile.lanes)});
+            return ctx.store_output(lane_indices(at, 1, tile.lanes), acc.value(j, v), oc0 + Expr(j));
+          });
           ir::Stmt reduction = loop(ctx, "ic", 0, ic_per_group, [&](const Expr& ic) {
             return loop(ctx, "kh", 0, k[0], [&](const Expr& kh) {
               return loop(ctx, "kw", 0, k[1], [&](const Expr& kw) {
-                std::vector<std::string> x_names;
-                std::vector<ir::Stmt> fmas;
-                for (int64_t v = 0; v < tile.vectors; ++v) x_names.push_back(ctx.fresh_name("x"));
-                for (int64_t j = 0; j < tile.blocks; ++j) {
-                  Expr w = splat(ir::Load::make(weight, flat_index(weight_shape, {oc0 + Expr(j), ic, kh, kw})), tile.lanes);
-                  for (int64_t v = 0; v < tile.vectors; ++v) {
-                    Expr x = ir::Var::make(ir::Type::f32(static_cast<int>(tile.lanes)), x_names[v]);
-                    fmas.push_back(store_lanes(acc[j][v], load_lanes(acc[j][v], Expr(0), 1, tile.lanes) + x * w, Expr(0), tile.lanes));
-                  }
-                }
-                ir::Stmt body = ir::Block::make(std::move(fmas));
-                for (int64_t v = tile.vectors; v-- > 0;) {
+                std::vector<Expr> columns, weights;
+                for (int64_t v = 0; v < tile.columns; ++v) {
                   Expr column = (ow0 + Expr(v * tile.lanes)) * Expr(s[1]) + kw * Expr(d[1]);
                   Expr at = flat_index(src.shape, {n, group_base + ic, oh * Expr(s[0]) + kh * Expr(d[0]), column});
-                  body = ir::LetStmt::make(x_names[v], load_lanes(src.buffer, at, s[1], tile.lanes), body);
+                  columns.push_back(load_lanes(src.buffer, at, s[1], tile.lanes));
                 }
-                return body;
+                for (int64_t j = 0; j < tile.rows; ++j)
+                  weights.push_back(splat(ir::Load::make(weight, flat_index(weight_shape, {oc0 + Expr(j), ic, kh, kw})), tile.lanes));
+                std::vector<std::pair<std::string, Expr>> lets;
+                std::vector<Expr> x = bind_each(ctx, "x", columns, lets);
+                return with_lets(lets, acc.for_each([&](int64_t j, int64_t v) { return acc.fma(j, v, x[v], weights[j]); }));
               });
             });
           });
-          ir::Stmt body = ir::Block::make({ir::Block::make(std::move(init)), reduction, ir::Block::make(std::move(store))});
-          for (auto& row : acc)
-            for (auto& b : row) body = ir::Allocate::make(b, body);
-          return ir::LetStmt::make(ow0_name, ir::min(t * Expr(tile.width()), Expr(out_w - tile.width())), body);
+          return ir::LetStmt::make(ow0_name, ir::min(t * Expr(tile.width()), Expr(out_w - tile.width())),
+                                   acc.allocate(ir::Block::make({init, reduction, store})));
         });
       });
     }, block_kind);

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "lower/lower_context.h"
+#include "lower/register_tile.h"
 #include "nnc/reference.h"
 #include "ops/op.h"
 
@@ -34,81 +35,51 @@ bool infer_linear(InferContext& ctx) {
   return true;
 }
 
-// The largest divisor of n not above limit.
-int64_t block_of(int64_t n, int64_t limit) {
-  for (int64_t b = std::min(n, limit); b > 1; --b)
-    if (n % b == 0) return b;
-  return 1;
-}
-
 // y[r, o] = b[o] + sum_i x[r, i] W[o, i]: both operands are contiguous along i, so a tile of
 // rows x outputs keeps one 16-lane partial sum per pair, reduced across lanes at the end.
 ir::Stmt lower_linear(LowerContext& ctx) {
   using ir::Expr;
-  constexpr int kLanes = 16;
   const TensorRef& in = ctx.input();
   const TensorRef& out = ctx.output();
   const int64_t features = in.shape.back(), outputs = out.shape.back(), rows = *element_count(out.shape) / outputs;
-  const int64_t row_block = block_of(rows, 4), out_block = block_of(outputs, row_block > 1 ? 4 : 8);
-  const int64_t chunks = features / kLanes;
+  const RegisterTile tile = choose_dot_tile(rows, outputs);
+  const int64_t chunks = features / tile.lanes;
   const ir::Buffer& weight = ctx.param("weight");
   const bool bias = ctx.attrs().flag("bias");
   const ir::ForKind kind = ctx.worth_parallel(rows * features * outputs) ? ir::ForKind::Parallel : ir::ForKind::Serial;
 
-  return loop(ctx, "rb", 0, rows / row_block, [&](const Expr& rb) {
-    return loop(ctx, "ob", 0, outputs / out_block, [&](const Expr& ob) {
-      Expr r0 = rb * Expr(row_block), o0 = ob * Expr(out_block);
+  return loop(ctx, "rb", 0, rows / tile.rows, [&](const Expr& rb) {
+    return loop(ctx, "ob", 0, outputs / tile.columns, [&](const Expr& ob) {
+      Expr r0 = rb * Expr(tile.rows), o0 = ob * Expr(tile.columns);
       auto x_at = [&](int64_t j, const Expr& i) { return (r0 + Expr(j)) * Expr(features) + i; };
       auto w_at = [&](int64_t m, const Expr& i) { return (o0 + Expr(m)) * Expr(features) + i; };
-      auto y_at = [&](int64_t j, int64_t m) { return (r0 + Expr(j)) * Expr(outputs) + o0 + Expr(m); };
-      std::vector<ir::Buffer> acc;
-      std::vector<ir::Stmt> init, reduce, tail;
-      for (int64_t j = 0; j < row_block; ++j) {
-        for (int64_t m = 0; m < out_block; ++m) {
-          acc.push_back(ir::local_buffer(ctx.fresh_name("acc"), kLanes));
-          init.push_back(ir::Store::make(acc.back(), ir::Broadcast::make(ir::f32(0), kLanes), ir::Ramp::make(0, 1, kLanes)));
-          Expr start = bias ? ir::Load::make(ctx.param("bias"), o0 + Expr(m)) : ir::f32(0);
-          reduce.push_back(ctx.store_output(y_at(j, m), start + ir::ReduceAdd::make(ir::Load::make(acc.back(), ir::Ramp::make(0, 1, kLanes)))));
-        }
-      }
-      ir::Stmt vector_part = loop(ctx, "chunk", 0, chunks, [&](const Expr& c) {
-        Expr i = c * Expr(kLanes);
-        std::vector<std::string> xs, ws;
-        std::vector<ir::Stmt> fmas;
-        for (int64_t j = 0; j < row_block; ++j) xs.push_back(ctx.fresh_name("x"));
-        for (int64_t m = 0; m < out_block; ++m) ws.push_back(ctx.fresh_name("w"));
-        for (int64_t j = 0; j < row_block; ++j) {
-          for (int64_t m = 0; m < out_block; ++m) {
-            const ir::Buffer& a = acc[j * out_block + m];
-            Expr x = ir::Var::make(ir::Type::f32(kLanes), xs[j]), w = ir::Var::make(ir::Type::f32(kLanes), ws[m]);
-            fmas.push_back(ir::Store::make(a, ir::Load::make(a, ir::Ramp::make(0, 1, kLanes)) + x * w, ir::Ramp::make(0, 1, kLanes)));
-          }
-        }
-        ir::Stmt body = ir::Block::make(std::move(fmas));
-        for (int64_t m = out_block; m-- > 0;) body = ir::LetStmt::make(ws[m], ir::Load::make(weight, ir::Ramp::make(w_at(m, i), 1, kLanes)), body);
-        for (int64_t j = row_block; j-- > 0;) body = ir::LetStmt::make(xs[j], ir::Load::make(in.buffer, ir::Ramp::make(x_at(j, i), 1, kLanes)), body);
-        return body;
-      });
-      // The features past the last whole vector, one at a time, into lane 0 of the partial sums.
-      if (features % kLanes) {
-        tail.push_back(loop(ctx, "i", chunks * kLanes, features % kLanes, [&](const Expr& i) {
-          std::vector<ir::Stmt> adds;
-          for (int64_t j = 0; j < row_block; ++j) {
-            for (int64_t m = 0; m < out_block; ++m) {
-              const ir::Buffer& a = acc[j * out_block + m];
-              adds.push_back(ir::Store::make(a, ir::Load::make(a, 0) + ir::Load::make(in.buffer, x_at(j, i)) * ir::Load::make(weight, w_at(m, i)), 0));
-            }
-          }
-          return ir::Block::make(std::move(adds));
+      // Accumulator (j, m): the partial sums of output o0 + m of row r0 + j.
+      AccumulatorTile acc(ctx, tile);
+      std::vector<ir::Stmt> steps = {acc.for_each([&](int64_t j, int64_t m) { return acc.init(j, m, ir::f32(0)); })};
+      if (chunks > 0) {
+        steps.push_back(loop(ctx, "chunk", 0, chunks, [&](const Expr& c) {
+          Expr i = c * Expr(tile.lanes);
+          std::vector<Expr> row_vectors, weight_vectors;
+          for (int64_t j = 0; j < tile.rows; ++j) row_vectors.push_back(load_lanes(in.buffer, x_at(j, i), 1, tile.lanes));
+          for (int64_t m = 0; m < tile.columns; ++m) weight_vectors.push_back(load_lanes(weight, w_at(m, i), 1, tile.lanes));
+          std::vector<std::pair<std::string, Expr>> lets;
+          std::vector<Expr> x = bind_each(ctx, "x", row_vectors, lets), w = bind_each(ctx, "w", weight_vectors, lets);
+          return with_lets(lets, acc.for_each([&](int64_t j, int64_t m) { return acc.fma(j, m, x[j], w[m]); }));
         }));
       }
-      std::vector<ir::Stmt> steps = {ir::Block::make(std::move(init))};
-      if (chunks > 0) steps.push_back(vector_part);
-      steps.insert(steps.end(), tail.begin(), tail.end());
-      steps.push_back(ir::Block::make(std::move(reduce)));
-      ir::Stmt body = ir::Block::make(std::move(steps));
-      for (const ir::Buffer& b : acc) body = ir::Allocate::make(b, body);
-      return body;
+      // The features past the last whole vector, one at a time, into lane 0 of the partial sums.
+      if (features % tile.lanes) {
+        steps.push_back(loop(ctx, "i", chunks * tile.lanes, features % tile.lanes, [&](const Expr& i) {
+          return acc.for_each([&](int64_t j, int64_t m) {
+            return acc.fma_lane0(j, m, ir::Load::make(in.buffer, x_at(j, i)), ir::Load::make(weight, w_at(m, i)));
+          });
+        }));
+      }
+      steps.push_back(acc.for_each([&](int64_t j, int64_t m) {
+        Expr start = bias ? ir::Load::make(ctx.param("bias"), o0 + Expr(m)) : ir::f32(0);
+        return ctx.store_output((r0 + Expr(j)) * Expr(outputs) + o0 + Expr(m), start + ir::ReduceAdd::make(acc.value(j, m)));
+      }));
+      return acc.allocate(ir::Block::make(std::move(steps)));
     }, kind);
   });
 }

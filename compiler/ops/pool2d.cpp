@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "lower/lower_context.h"
+#include "lower/register_tile.h"
 #include "nnc/reference.h"
 #include "ops/op.h"
 #include "ops/window.h"
@@ -104,24 +105,24 @@ ir::Stmt window_taps(LowerContext& ctx, const PoolWindow& p, std::array<int64_t,
 }
 
 // A one-float accumulator around `body`, which the final store reads.
-ir::Stmt with_accumulator(LowerContext& ctx, const std::function<ir::Stmt(const ir::Buffer&)>& body) {
-  ir::Buffer acc = ir::local_buffer(ctx.fresh_name("acc"), 1);
-  return ir::Allocate::make(acc, body(acc));
+ir::Stmt with_accumulator(LowerContext& ctx, const std::function<ir::Stmt(const AccumulatorTile&)>& body) {
+  AccumulatorTile acc(ctx, RegisterTile{});
+  return acc.allocate(body(acc));
 }
 
 ir::Stmt lower_maxpool2d(LowerContext& ctx) {
   const TensorRef& in = ctx.input();
   const TensorRef& out = ctx.output();
   return pool_loops(ctx, [&](const PoolWindow& p) {
-    return with_accumulator(ctx, [&](const ir::Buffer& acc) {
-      Expr best = ir::Load::make(acc, 0);
+    return with_accumulator(ctx, [&](const AccumulatorTile& acc) {
+      Expr best = acc.value(0, 0);
       ir::Stmt taps = window_taps(ctx, p, ctx.attrs().pair("dilation"), [&](const Expr& i) {
         std::string name = ctx.fresh_name("v");
         Expr v = ir::Var::make(ir::Type::f32(), name);
         // PyTorch's rule: a NaN in the window wins.
-        return ir::LetStmt::make(name, ir::Load::make(in.buffer, i), ir::Store::make(acc, ir::select(v > best || v != v, v, best), 0));
+        return ir::LetStmt::make(name, ir::Load::make(in.buffer, i), acc.set(0, 0, ir::select(v > best || v != v, v, best)));
       });
-      return ir::Block::make({ir::Store::make(acc, ir::f32(-std::numeric_limits<float>::infinity()), 0), taps,
+      return ir::Block::make({acc.init(0, 0, ir::f32(-std::numeric_limits<float>::infinity())), taps,
                               ctx.store_output(flat_index(out.shape, {p.n, p.c, p.oh, p.ow}), best, p.c)});
     });
   });
@@ -134,9 +135,9 @@ ir::Stmt lower_avgpool2d(LowerContext& ctx) {
   const auto k = a.pair("kernel_size"), s = a.pair("stride"), pad = a.pair("padding");
   const bool include_pad = a.flag("count_include_pad");
   return pool_loops(ctx, [&](const PoolWindow& p) {
-    return with_accumulator(ctx, [&](const ir::Buffer& acc) {
-      Expr sum = ir::Load::make(acc, 0);
-      ir::Stmt taps = window_taps(ctx, p, {1, 1}, [&](const Expr& i) { return ir::Store::make(acc, sum + ir::Load::make(in.buffer, i), 0); });
+    return with_accumulator(ctx, [&](const AccumulatorTile& acc) {
+      Expr sum = acc.value(0, 0);
+      ir::Stmt taps = window_taps(ctx, p, {1, 1}, [&](const Expr& i) { return acc.set(0, 0, sum + ir::Load::make(in.buffer, i)); });
       // PyTorch's divisor: the window clipped to the padded input, or to the input alone.
       Expr h0 = p.oh * Expr(s[0]) - Expr(pad[0]), w0 = p.ow * Expr(s[1]) - Expr(pad[1]);
       Expr h1 = ir::min(h0 + Expr(k[0]), Expr(in.shape[2] + pad[0])), w1 = ir::min(w0 + Expr(k[1]), Expr(in.shape[3] + pad[1]));
@@ -147,7 +148,7 @@ ir::Stmt lower_avgpool2d(LowerContext& ctx) {
         w1 = ir::min(w1, Expr(in.shape[3]));
       }
       Expr count = ir::Cast::make(ir::Type::f32(), (h1 - h0) * (w1 - w0));
-      return ir::Block::make({ir::Store::make(acc, ir::f32(0), 0), taps,
+      return ir::Block::make({acc.init(0, 0, ir::f32(0)), taps,
                               ctx.store_output(flat_index(out.shape, {p.n, p.c, p.oh, p.ow}), sum / count, p.c)});
     });
   });
@@ -163,15 +164,15 @@ ir::Stmt lower_adaptive_avgpool2d(LowerContext& ctx) {
     Expr w0 = p.ow * Expr(W) / Expr(OW), w1 = ((p.ow + Expr(1)) * Expr(W) + Expr(OW - 1)) / Expr(OW);
     std::string hs = ctx.fresh_name("h_start"), he = ctx.fresh_name("h_end"), ws = ctx.fresh_name("w_start"), we = ctx.fresh_name("w_end");
     Expr vhs = ir::i64_var(hs), vhe = ir::i64_var(he), vws = ir::i64_var(ws), vwe = ir::i64_var(we);
-    ir::Stmt body = with_accumulator(ctx, [&](const ir::Buffer& acc) {
-      Expr sum = ir::Load::make(acc, 0);
+    ir::Stmt body = with_accumulator(ctx, [&](const AccumulatorTile& acc) {
+      Expr sum = acc.value(0, 0);
       ir::Stmt taps = loop(ctx, "ih", vhs, vhe - vhs, [&](const Expr& ih) {
         return loop(ctx, "iw", vws, vwe - vws, [&](const Expr& iw) {
-          return ir::Store::make(acc, sum + ir::Load::make(in.buffer, flat_index(in.shape, {p.n, p.c, ih, iw})), 0);
+          return acc.set(0, 0, sum + ir::Load::make(in.buffer, flat_index(in.shape, {p.n, p.c, ih, iw})));
         });
       });
       Expr count = ir::Cast::make(ir::Type::f32(), (vhe - vhs) * (vwe - vws));
-      return ir::Block::make({ir::Store::make(acc, ir::f32(0), 0), taps,
+      return ir::Block::make({acc.init(0, 0, ir::f32(0)), taps,
                               ctx.store_output(flat_index(out.shape, {p.n, p.c, p.oh, p.ow}), sum / count, p.c)});
     });
     return ir::LetStmt::make(hs, h0, ir::LetStmt::make(he, h1, ir::LetStmt::make(ws, w0, ir::LetStmt::make(we, w1, body))));

@@ -10,6 +10,7 @@
 #include "nnc/npy.h"
 #include "reference/compare.h"
 #include "reference/execute.h"
+#include "support/internal_error.h"
 #include "support/printable.h"
 
 namespace nnc {
@@ -45,13 +46,10 @@ int run_run(const RunOptions& options) {
   if (options.verify) {
     ReferenceResult reference = run_reference(graph, prepared.params, input);
     Comparison c = compare(output, reference.output, 1e-4, 1e-5);
-    if (c.mismatches) {
-      std::cerr << fmt::format("nnc: verify: {} of {} values differ from the reference kernels beyond rtol 1e-4, atol 1e-5 "
-                               "(largest difference {:.3g} at index {}: {} vs {})\n"
-                               "nnc: this is a bug in nnc; please report it with the model file.\n",
-                               c.mismatches, output.numel(), c.max_abs, c.worst, output.data()[c.worst], reference.output.data()[c.worst]);
-      return kExitBug;
-    }
+    if (c.mismatches)
+      internal_error(fmt::format("verify: {} of {} values differ from the reference kernels beyond rtol 1e-4, atol 1e-5 "
+                                 "(largest difference {:.3g} at index {}: {} vs {})",
+                                 c.mismatches, output.numel(), c.max_abs, c.worst, output.data()[c.worst], reference.output.data()[c.worst]));
     std::cout << fmt::format("verify: matches the reference kernels (largest difference {:.3g})\n", c.max_abs);
   }
 

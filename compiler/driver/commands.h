@@ -54,8 +54,15 @@ struct OpsOptions {
   bool markdown = false;
 };
 
+enum class CodesFormat { Text, Markdown, Json };
+
+struct CodesOptions {
+  CodesFormat format = CodesFormat::Text;
+};
+
 int run_check(const CheckOptions& options);
 int run_ops(const OpsOptions& options);
+int run_codes(const CodesOptions& options);
 int run_summary(const SummaryOptions& options);
 int run_run(const RunOptions& options);
 int run_bench(const RunOptions& options);

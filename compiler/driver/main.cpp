@@ -9,6 +9,7 @@
 #include "driver/commands.h"
 #include "ops/op.h"
 #include "pipeline/compile_model.h"
+#include "support/internal_error.h"
 #include "support/printable.h"
 #include "support/suggest.h"
 
@@ -20,7 +21,7 @@ namespace {
 
 using namespace nnc;
 
-const std::vector<std::string> kCommands = {"run", "check", "summary", "emit", "bench", "ops"};
+const std::vector<std::string> kCommands = {"run", "check", "summary", "emit", "bench", "ops", "codes"};
 
 std::string ops_epilog() {
   std::string text = "Ops:\n";
@@ -151,6 +152,13 @@ int run(int argc, char** argv) {
   CLI::App* ops_cmd = app.add_subcommand("ops", "list every op with its attributes, types and defaults");
   add_choice(ops_cmd, "--format", ops.markdown, {{"text", false}, {"markdown", true}}, "text (default) or markdown");
 
+  // Hidden from `nnc --help`: the docs and the tests read it; users find the table in the docs.
+  CodesOptions codes;
+  CLI::App* codes_cmd = app.add_subcommand("codes", "list every diagnostic code with its severity and meaning")->group("");
+  add_choice(codes_cmd, "--format", codes.format,
+             {{"text", CodesFormat::Text}, {"markdown", CodesFormat::Markdown}, {"json", CodesFormat::Json}},
+             "text (default), markdown or json");
+
   const std::string run_status = "Exit status: 0 ok, 1 model error (or weights/input that do not fit it), 2 usage or I/O error, 3 a bug in nnc.";
   for (CLI::App* cmd : {run_cmd, bench_cmd, emit_cmd}) cmd->footer(run_status);
   ops_cmd->footer("The same tables, with the model format around them: docs/model-format.md");
@@ -181,7 +189,13 @@ int run(int argc, char** argv) {
   if (run_cmd->parsed()) return run_run(run_options);
   if (bench_cmd->parsed()) return run_bench(bench_options);
   if (ops_cmd->parsed()) return run_ops(ops);
+  if (codes_cmd->parsed()) return run_codes(codes);
   return run_emit(emit);
+}
+
+int report_bug(const InternalError& bug) {
+  std::cerr << "nnc: " << printable(bug.what()) << "\nnnc: please report it with the model file.\n";
+  return kExitBug;
 }
 
 }  // namespace
@@ -195,12 +209,12 @@ int main(int argc, char** argv) {
       return kExitUsage;
     }
     return status;
+  } catch (const InternalError& bug) {
+    return report_bug(bug);
   } catch (const std::bad_alloc&) {
     std::cerr << "nnc: out of memory\n";
     return kExitUsage;
   } catch (const std::exception& e) {
-    std::cerr << "nnc: internal error: " << printable(e.what())
-              << "\nnnc: this is a bug in nnc; please report it with the model file.\n";
-    return kExitBug;
+    return report_bug(InternalError(e.what()));  // any other exception escaping a command is a bug too
   }
 }

@@ -375,7 +375,7 @@ void ModelReader::read_input(const Entry& entry, Graph& graph) {
 void ModelReader::read_layers(const Entry& entry, Graph& graph) {
   const YAML::Node& list = entry.second;
   if (!list.IsSequence() || list.size() == 0) {
-    diags_.error(list.IsSequence() ? "empty-layers" : "wrong-type", at_entry(entry),
+    diags_.error(list.IsSequence() ? ErrorCode("empty-layers") : ErrorCode("wrong-type"), at_entry(entry),
                  "layers must be a non-empty list, but it is " + (list.IsSequence() ? std::string("empty") : describe(list)),
                  "write each layer as a list item under layers, e.g. `- op: relu`");
     return;

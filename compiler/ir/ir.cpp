@@ -2,11 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <stdexcept>
+#include "support/internal_error.h"
 
 namespace nnc::ir {
-
-void ir_bug(const std::string& message) { throw std::logic_error("this is a bug in nnc: invalid Loop IR: " + message); }
 
 std::string to_string(Type t) {
   std::string base = t.is_bool() ? "bool" : t.is_float() ? "f32" : "i64";
@@ -16,7 +14,7 @@ std::string to_string(Type t) {
 namespace {
 
 void require(bool ok, const char* node, const std::string& why) {
-  if (!ok) ir_bug(fmt::format("{}: {}", node, why));
+  if (!ok) internal_error(fmt::format("invalid Loop IR: {}: {}", node, why));
 }
 
 void require_defined(const Expr& e, const char* node) { require(e.defined(), node, "an operand is undefined"); }

@@ -316,7 +316,4 @@ Expr f32(float value);
 Expr i64_var(const std::string& name);
 Expr call(Intrinsic f, Expr x);
 
-// Internal consistency failures: a bug in nnc, never a user's mistake.
-[[noreturn]] void ir_bug(const std::string& message);
-
 }  // namespace nnc::ir

@@ -10,6 +10,7 @@
 #include "ir/simplify.h"
 #include "ir/visitor.h"
 #include "nnc/checked.h"
+#include "support/internal_error.h"
 
 namespace nnc::ir {
 namespace {
@@ -81,7 +82,9 @@ class Verifier : public IRVisitor {
   }
 
  private:
-  [[noreturn]] void fail(const std::string& why) const { ir_bug(fmt::format("in function '{}': {}", function_.name, why)); }
+  [[noreturn]] void fail(const std::string& why) const {
+    internal_error(fmt::format("invalid Loop IR: in function '{}': {}", function_.name, why));
+  }
 
   void bind(const std::string& name, Range r) {
     if (!bound_.insert(name).second) fail(fmt::format("variable '{}' is bound twice", name));

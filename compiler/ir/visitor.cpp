@@ -8,7 +8,7 @@ void IRVisitor::visit(const Expr& e) {
   case NodeKind::Node: visit(static_cast<const Node*>(e.get())); return;
     NNC_IR_EXPR_NODES(NNC_CASE)
 #undef NNC_CASE
-    default: ir_bug("a statement where an expression was expected");
+    default: internal_error("invalid Loop IR: a statement where an expression was expected");
   }
 }
 
@@ -18,7 +18,7 @@ void IRVisitor::visit(const Stmt& s) {
   case NodeKind::Node: visit(static_cast<const Node*>(s.get())); return;
     NNC_IR_STMT_NODES(NNC_CASE)
 #undef NNC_CASE
-    default: ir_bug("an expression where a statement was expected");
+    default: internal_error("invalid Loop IR: an expression where a statement was expected");
   }
 }
 
@@ -78,7 +78,7 @@ Expr IRMutator::mutate(const Expr& e) {
   case NodeKind::Node: return visit(static_cast<const Node*>(e.get()), e);
     NNC_IR_EXPR_NODES(NNC_CASE)
 #undef NNC_CASE
-    default: ir_bug("a statement where an expression was expected");
+    default: internal_error("invalid Loop IR: a statement where an expression was expected");
   }
 }
 
@@ -88,7 +88,7 @@ Stmt IRMutator::mutate(const Stmt& s) {
   case NodeKind::Node: return visit(static_cast<const Node*>(s.get()), s);
     NNC_IR_STMT_NODES(NNC_CASE)
 #undef NNC_CASE
-    default: ir_bug("an expression where a statement was expected");
+    default: internal_error("invalid Loop IR: an expression where a statement was expected");
   }
 }
 

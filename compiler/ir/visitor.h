@@ -3,6 +3,7 @@
 // about and call the base to keep walking); IRMutator rebuilds only what changed; ExprFunctor
 // and StmtFunctor return values per node, for code generators.
 #include "ir/ir.h"
+#include "support/internal_error.h"
 
 namespace nnc::ir {
 
@@ -51,7 +52,7 @@ class ExprFunctor {
   case NodeKind::Node: return visit(static_cast<const Node*>(e.get()));
       NNC_IR_EXPR_NODES(NNC_CASE)
 #undef NNC_CASE
-      default: ir_bug("a statement where an expression was expected");
+      default: internal_error("invalid Loop IR: a statement where an expression was expected");
     }
   }
 
@@ -71,7 +72,7 @@ class StmtFunctor {
   case NodeKind::Node: return visit(static_cast<const Node*>(s.get()));
       NNC_IR_STMT_NODES(NNC_CASE)
 #undef NNC_CASE
-      default: ir_bug("an expression where a statement was expected");
+      default: internal_error("invalid Loop IR: an expression where a statement was expected");
     }
   }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "ops/op.h"
+#include "support/internal_error.h"
 
 namespace nnc {
 
@@ -61,7 +62,7 @@ Stmt with_lets(const std::vector<std::pair<std::string, Expr>>& lets, Stmt body)
 const Buffer& EpilogueContext::param(const std::string& key) const {
   for (const auto& [k, b] : fused.params)
     if (k == key) return b;
-  ir_bug(fmt::format("fused layer '{}' has no parameter '{}'", fused.layer->name, key));
+  internal_error(fmt::format("fused layer '{}' has no parameter '{}'", fused.layer->name, key));
 }
 
 Expr EpilogueContext::channel_of_input() const {
@@ -75,7 +76,7 @@ Expr EpilogueContext::channel_of_input() const {
 const Buffer& LowerContext::param(const std::string& key) const {
   for (const auto& [k, b] : params_)
     if (k == key) return b;
-  ir_bug(fmt::format("layer '{}' has no parameter '{}'", layer_.name, key));
+  internal_error(fmt::format("layer '{}' has no parameter '{}'", layer_.name, key));
 }
 
 std::string LowerContext::fresh_name(const std::string& base) {

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <stdexcept>
+#include "support/internal_error.h"
 
 namespace nnc {
 
@@ -98,7 +98,7 @@ const AttrValue* Attrs::find(std::string_view name) const {
 
 const AttrValue& Attrs::get(std::string_view name) const {
   if (const AttrValue* v = find(name)) return *v;
-  throw std::logic_error(fmt::format("this is a bug in nnc: attribute '{}' read but not in the op's schema", name));
+  internal_error(fmt::format("attribute '{}' read but not in the op's schema", name));
 }
 
 AttrValue default_value(const AttrSpec& spec, const Attrs& given_so_far) {

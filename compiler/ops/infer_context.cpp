@@ -12,13 +12,13 @@ const Tensor* ReferenceContext::param(const std::string& key) const {
 
 std::string InferContext::what() const { return fmt::format("{} '{}'", layer_.op, layer_.name); }
 
-bool InferContext::error(std::string code, std::string message, std::string help, SourceLoc loc) {
-  diags_.error(std::move(code), loc.line ? loc : layer_.loc, std::move(message), std::move(help));
+bool InferContext::error(ErrorCode code, std::string message, std::string help, SourceLoc loc) {
+  diags_.error(code, loc.line ? loc : layer_.loc, std::move(message), std::move(help));
   return false;
 }
 
-void InferContext::warning(std::string code, std::string message, std::string help, SourceLoc loc) {
-  diags_.warning(std::move(code), loc.line ? loc : layer_.loc, std::move(message), std::move(help));
+void InferContext::warning(WarningCode code, std::string message, std::string help, SourceLoc loc) {
+  diags_.warning(code, loc.line ? loc : layer_.loc, std::move(message), std::move(help));
 }
 
 bool InferContext::expect_rank(size_t rank, const char* layout) {
@@ -51,7 +51,7 @@ bool InferContext::check_given(const char* attr, int64_t inferred, const std::st
     if (c == '_') c = '-';
   std::string noun = what_it_is;
   if (inferred == 1 && noun.ends_with('s')) noun.pop_back();
-  return error(code + "-mismatch",
+  return error(ErrorCode::named(code + "-mismatch"),
                fmt::format("{}: {} is {}, but its input '{}' has {} {} (shape {})", what(), attr, attrs().integer(attr),
                            input_name(), inferred, noun, to_string(input())),
                fmt::format("write {}: {}, or leave it out to have it inferred", attr, inferred), attrs().loc(attr));

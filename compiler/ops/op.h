@@ -29,8 +29,8 @@ class InferContext {
   std::string what() const;
 
   // Reports and returns false. `loc` defaults to the layer's `op:` line.
-  bool error(std::string code, std::string message, std::string help = "", SourceLoc loc = {});
-  void warning(std::string code, std::string message, std::string help = "", SourceLoc loc = {});
+  bool error(ErrorCode code, std::string message, std::string help = "", SourceLoc loc = {});
+  void warning(WarningCode code, std::string message, std::string help = "", SourceLoc loc = {});
 
   // Checks the input rank; `layout` names the dimensions, e.g. "[N, C, H, W]".
   bool expect_rank(size_t rank, const char* layout);

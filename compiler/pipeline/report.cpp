@@ -70,6 +70,18 @@ ShownLine show_line(std::string_view line, SourceLoc loc) {
   return shown;
 }
 
+// The line at `loc` with a caret under it, when the model's text has that line.
+void print_source_line(std::ostream& out, const LoadedModel& model, SourceLoc loc, const Paint& paint) {
+  std::string_view line = model.source ? model.source->line(loc.line) : std::string_view{};
+  if (!loc.line || line.empty()) return;
+  std::string gutter = std::to_string(loc.line);
+  size_t gutter_width = std::max<size_t>(5, gutter.size());
+  ShownLine shown = show_line(line, loc);
+  out << fmt::format("{:>{}} | {}\n", gutter, gutter_width, shown.text);
+  std::string caret = "^" + std::string(shown.caret_length - 1, '~');
+  out << fmt::format("{:>{}} | {}{}\n", "", gutter_width, std::string(shown.caret_at, ' '), paint("1;32", caret));
+}
+
 }  // namespace
 
 void print_diagnostics(std::ostream& out, const LoadedModel& model, TextStyle style) {
@@ -79,17 +91,13 @@ void print_diagnostics(std::ostream& out, const LoadedModel& model, TextStyle st
     out << paint("1", position(model, d.loc) + ":") << ' '
         << paint(error ? "1;31" : "1;35", std::string(severity_name(d.severity)) + ":") << ' '
         << paint("1", printable(d.message)) << " [" << d.code << "]\n";
-    std::string_view line = model.source ? model.source->line(d.loc.line) : std::string_view{};
-    if (d.loc.line && !line.empty()) {
-      std::string gutter = std::to_string(d.loc.line);
-      size_t gutter_width = std::max<size_t>(5, gutter.size());
-      ShownLine shown = show_line(line, d.loc);
-      out << fmt::format("{:>{}} | {}\n", gutter, gutter_width, shown.text);
-      std::string caret = "^" + std::string(shown.caret_length - 1, '~');
-      out << fmt::format("{:>{}} | {}{}\n", "", gutter_width, std::string(shown.caret_at, ' '), paint("1;32", caret));
-    }
+    print_source_line(out, model, d.loc, paint);
     if (!d.help.empty())
       out << paint("1", position(model, d.loc) + ":") << ' ' << paint("1;36", "help:") << ' ' << printable(d.help) << '\n';
+    for (const DiagnosticNote& note : d.notes) {
+      out << paint("1", position(model, note.loc) + ":") << ' ' << paint("1;30", "note:") << ' ' << printable(note.message) << '\n';
+      print_source_line(out, model, note.loc, paint);
+    }
   }
 }
 
@@ -100,6 +108,9 @@ void print_github_annotations(std::ostream& out, const LoadedModel& model) {
     props += ",title=" + escape_github("nnc " + d.code, true);
     std::string message = printable(d.message);
     if (!d.help.empty()) message += "\nhelp: " + printable(d.help);
+    for (const DiagnosticNote& note : d.notes)
+      message += (note.loc.line ? fmt::format("\nnote: line {}, column {}: ", note.loc.line, note.loc.column) : "\nnote: ") +
+                 printable(note.message);
     out << "::" << severity_name(d.severity) << ' ' << props << "::" << escape_github(message, false) << '\n';
   }
 }
@@ -112,12 +123,16 @@ nlohmann::ordered_json model_json(const LoadedModel& model, bool strict) {
   nlohmann::ordered_json file = {{"file", model.path}, {"ok", model_ok(model, strict)}};
   nlohmann::ordered_json diagnostics = nlohmann::ordered_json::array();
   for (const Diagnostic& d : model.diags.sorted()) {
-    diagnostics.push_back({{"severity", severity_name(d.severity)},
-                           {"code", d.code},
-                           {"line", d.loc.line},
-                           {"column", d.loc.column},
-                           {"message", d.message},
-                           {"help", d.help}});
+    nlohmann::ordered_json diagnostic = {{"severity", severity_name(d.severity)},
+                                         {"code", d.code},
+                                         {"line", d.loc.line},
+                                         {"column", d.loc.column},
+                                         {"message", d.message},
+                                         {"help", d.help}};
+    // Only when there are notes, so that a diagnostic without them has the contract's keys alone.
+    for (const DiagnosticNote& note : d.notes)
+      diagnostic["notes"].push_back({{"message", note.message}, {"line", note.loc.line}, {"column", note.loc.column}});
+    diagnostics.push_back(diagnostic);
   }
   file["diagnostics"] = diagnostics;
   const Graph& g = model.graph;

@@ -4,16 +4,21 @@
 
 namespace nnc {
 
-void DiagnosticEngine::error(std::string code, SourceLoc loc, std::string message, std::string help) {
-  add({Severity::Error, std::move(code), loc, std::move(message), std::move(help)});
+void DiagnosticEngine::error(ErrorCode code, SourceLoc loc, std::string message, std::string help,
+                             std::vector<DiagnosticNote> notes) {
+  add({Severity::Error, std::string(code.name()), loc, std::move(message), std::move(help), std::move(notes)});
 }
 
-void DiagnosticEngine::warning(std::string code, SourceLoc loc, std::string message, std::string help) {
-  add({Severity::Warning, std::move(code), loc, std::move(message), std::move(help)});
+void DiagnosticEngine::warning(WarningCode code, SourceLoc loc, std::string message, std::string help,
+                               std::vector<DiagnosticNote> notes) {
+  add({Severity::Warning, std::string(code.name()), loc, std::move(message), std::move(help), std::move(notes)});
 }
 
 void DiagnosticEngine::add(Diagnostic d) {
+  // The notes count: one mistake reached through two paths (two block instances) is reported for each.
   std::string key = std::to_string(d.loc.line) + ':' + std::to_string(d.loc.column) + ' ' + d.code + ' ' + d.message;
+  for (const DiagnosticNote& note : d.notes)
+    key += '\n' + std::to_string(note.loc.line) + ':' + std::to_string(note.loc.column) + ' ' + note.message;
   if (!seen_.insert(std::move(key)).second) return;
   errors_ += d.severity == Severity::Error;
   diagnostics_.push_back(std::move(d));

@@ -1,10 +1,12 @@
 #pragma once
 // A user's mistake, with where it is in the model file. Diagnostics are collected, never thrown,
 // so that one run reports every problem; the same diagnostic at the same place is kept once (a
-// node repeated through aliases is one mistake).
+// node repeated through aliases is one mistake). Codes are declared in diagnostic_codes.h.
 #include <string>
 #include <unordered_set>
 #include <vector>
+
+#include "support/diagnostic_codes.h"
 
 namespace nnc {
 
@@ -16,20 +18,28 @@ struct SourceLoc {
   int length = 0;
 };
 
-enum class Severity { Error, Warning };
+// A line shown after a diagnostic, saying how the model got there (e.g. "in instance layer2.0");
+// line 0: it has no position of its own.
+struct DiagnosticNote {
+  SourceLoc loc;
+  std::string message;
+};
 
 struct Diagnostic {
   Severity severity = Severity::Error;
-  std::string code;  // short and stable, e.g. "in-features-mismatch"
+  std::string code;  // from kDiagCodes, e.g. "in-features-mismatch"
   SourceLoc loc;
   std::string message;
   std::string help;  // empty when no fix can be suggested
+  std::vector<DiagnosticNote> notes;
 };
 
 class DiagnosticEngine {
  public:
-  void error(std::string code, SourceLoc loc, std::string message, std::string help = "");
-  void warning(std::string code, SourceLoc loc, std::string message, std::string help = "");
+  void error(ErrorCode code, SourceLoc loc, std::string message, std::string help = "",
+             std::vector<DiagnosticNote> notes = {});
+  void warning(WarningCode code, SourceLoc loc, std::string message, std::string help = "",
+               std::vector<DiagnosticNote> notes = {});
 
   bool has_errors() const { return errors_ > 0; }
   int error_count() const { return errors_; }

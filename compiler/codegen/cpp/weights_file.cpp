@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <stdexcept>
+#include "support/internal_error.h"
 
 namespace nnc::codegen {
 
@@ -31,8 +31,8 @@ std::string parameter_table(const ParamLayout& layout) {
   std::string rows;
   for (const ParamSlot& slot : layout.slots) {
     if (slot.shape.size() > kLoaderMaxRank)
-      throw std::logic_error(fmt::format("this is a bug in nnc: parameter '{}' has rank {}, above the emitted loader's limit of {}",
-                                         slot.key, slot.shape.size(), kLoaderMaxRank));
+      internal_error(fmt::format("parameter '{}' has rank {}, above the emitted loader's limit of {}", slot.key,
+                                 slot.shape.size(), kLoaderMaxRank));
     rows += fmt::format("    {{{}, {}, {{{}}}, {}}},\n", cpp_string_literal(slot.key), slot.shape.size(), fmt::join(slot.shape, ", "),
                         slot.offset);
   }

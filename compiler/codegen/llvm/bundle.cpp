@@ -5,7 +5,7 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include "codegen/llvm/codegen_llvm.h"
-#include "ir/ir.h"
+#include "support/internal_error.h"
 
 namespace nnc::codegen {
 
@@ -39,7 +39,7 @@ void define_serial_parallel_for(llvm::Module& module, const llvm::AttributeSet& 
 }
 
 void define_forward(llvm::Module& module, llvm::Function& entry, llvm::GlobalVariable& parameters, const std::string& symbol) {
-  if (module.getNamedValue(symbol)) ir::ir_bug("bundle: the symbol " + symbol + " is already taken in the module");
+  if (module.getNamedValue(symbol)) internal_error("bundle: the symbol " + symbol + " is already taken in the module");
   llvm::IRBuilder<> builder(module.getContext());
   auto* ptr = builder.getPtrTy();
   auto* type = llvm::FunctionType::get(builder.getVoidTy(), {ptr, ptr, ptr}, false);
@@ -58,14 +58,14 @@ void define_forward(llvm::Module& module, llvm::Function& entry, llvm::GlobalVar
 
 void make_bundle(llvm::Module& module, const std::string& entry_name, llvm::ArrayRef<float> parameters, const std::string& symbol) {
   llvm::Function* entry = module.getFunction(entry_name);
-  if (!entry || entry->arg_size() != 4) ir::ir_bug("bundle: the module has no entry point " + entry_name + "(input, output, params, arena)");
+  if (!entry || entry->arg_size() != 4) internal_error("bundle: the module has no entry point " + entry_name + "(input, output, params, arena)");
   entry->setLinkage(llvm::GlobalValue::InternalLinkage);
   drop_argument_alignment(module);
   define_serial_parallel_for(module, entry->getAttributes().getFnAttrs());
   define_forward(module, *entry, *parameter_constant(module, parameters), symbol);
   std::string errors;
   llvm::raw_string_ostream stream(errors);
-  if (llvm::verifyModule(module, &stream)) ir::ir_bug("the bundle's LLVM IR does not verify: " + stream.str());
+  if (llvm::verifyModule(module, &stream)) internal_error("the bundle's LLVM IR does not verify: " + stream.str());
 }
 
 }  // namespace nnc::codegen

@@ -10,6 +10,7 @@
 #include <map>
 
 #include "ir/visitor.h"
+#include "support/internal_error.h"
 
 namespace nnc::codegen {
 
@@ -45,7 +46,7 @@ class CodeGenLLVM : public ExprFunctor<llvm::Value*>, public StmtFunctor<void> {
   llvm::Value* visit(const FloatImm* op) override { return llvm::ConstantFP::get(builder_.getFloatTy(), op->value); }
   llvm::Value* visit(const Var* op) override {
     auto it = symbols_.find(op->name);
-    if (it == symbols_.end()) ir_bug("codegen: unbound variable " + op->name);
+    if (it == symbols_.end()) internal_error("codegen: unbound variable " + op->name);
     return it->second;
   }
 
@@ -139,7 +140,7 @@ class CodeGenLLVM : public ExprFunctor<llvm::Value*>, public StmtFunctor<void> {
       case Intrinsic::Erf: return libm("erff", args[0]);
       case Intrinsic::Tanh: return libm("tanhf", args[0]);
     }
-    ir_bug("codegen: unknown intrinsic");
+    internal_error("codegen: unknown intrinsic");
   }
 
   void visit(const LetStmt* op) override {
@@ -274,7 +275,7 @@ class CodeGenLLVM : public ExprFunctor<llvm::Value*>, public StmtFunctor<void> {
 
   llvm::Value* base_pointer(const Buffer& b) {
     auto it = buffers_.find(b.get());
-    if (it == buffers_.end()) ir_bug("codegen: buffer '" + b->name + "' is not in scope");
+    if (it == buffers_.end()) internal_error("codegen: buffer '" + b->name + "' is not in scope");
     return it->second;
   }
 
@@ -512,7 +513,7 @@ std::unique_ptr<llvm::Module> compile_to_llvm(const ir::Module& module, llvm::LL
   CodeGenLLVM(*llvm_module, target).compile(module, step_functions);
   std::string errors;
   llvm::raw_string_ostream stream(errors);
-  if (llvm::verifyModule(*llvm_module, &stream)) ir_bug("generated LLVM IR does not verify: " + stream.str());
+  if (llvm::verifyModule(*llvm_module, &stream)) internal_error("generated LLVM IR does not verify: " + stream.str());
   return llvm_module;
 }
 

@@ -3,7 +3,7 @@
 #include <chrono>
 
 #include "codegen/llvm/codegen_llvm.h"
-#include "ir/ir.h"
+#include "support/internal_error.h"
 
 namespace nnc::codegen {
 
@@ -11,7 +11,7 @@ namespace {
 
 template <typename T>
 T checked(llvm::Expected<T> value, const char* what) {
-  if (!value) ir::ir_bug(std::string(what) + ": " + llvm::toString(value.takeError()));
+  if (!value) internal_error(std::string(what) + ": " + llvm::toString(value.takeError()));
   return std::move(*value);
 }
 
@@ -24,7 +24,7 @@ std::unique_ptr<CompiledModel> CompiledModel::compile(const ir::Module& ir_modul
   auto context = std::make_unique<llvm::LLVMContext>();
   auto module = compile_to_llvm(ir_module, *context, model->jit_->target(), true);
   if (auto err = model->jit_->add(std::move(module), std::move(context)))
-    ir::ir_bug("the JIT rejected the module: " + llvm::toString(std::move(err)));
+    internal_error("the JIT rejected the module: " + llvm::toString(std::move(err)));
   model->forward_ = reinterpret_cast<EntryPoint>(checked(model->jit_->lookup(ir_module.entry_name), "cannot compile the model"));
   for (size_t i = 0; i < ir_module.entry.size(); ++i)
     model->steps_.push_back(reinterpret_cast<EntryPoint>(checked(model->jit_->lookup(step_function_name(ir_module, i)), "cannot compile a layer")));

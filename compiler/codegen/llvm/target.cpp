@@ -8,7 +8,7 @@
 
 #include <mutex>
 
-#include "ir/ir.h"
+#include "support/internal_error.h"
 
 namespace nnc::codegen {
 
@@ -23,14 +23,14 @@ void initialize_llvm() {
 
 std::unique_ptr<llvm::TargetMachine> host_target_machine() {
   auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!builder) ir::ir_bug("cannot describe the host CPU to LLVM: " + llvm::toString(builder.takeError()));
+  if (!builder) internal_error("cannot describe the host CPU to LLVM: " + llvm::toString(builder.takeError()));
   builder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
   // Objects and assembly are for linking into ordinary programs: position-independent, small
   // code model (the JIT's own defaults are for code placed anywhere in memory).
   builder->setRelocationModel(llvm::Reloc::PIC_);
   builder->setCodeModel(llvm::CodeModel::Small);
   auto machine = builder->createTargetMachine();
-  if (!machine) ir::ir_bug("cannot create an LLVM target machine: " + llvm::toString(machine.takeError()));
+  if (!machine) internal_error("cannot create an LLVM target machine: " + llvm::toString(machine.takeError()));
   return std::move(*machine);
 }
 
@@ -57,7 +57,7 @@ std::string emit_machine_code(llvm::Module& module, llvm::TargetMachine& target,
   llvm::raw_svector_ostream stream(bytes);
   llvm::legacy::PassManager passes;
   auto type = kind == MachineCodeKind::Object ? llvm::CodeGenFileType::ObjectFile : llvm::CodeGenFileType::AssemblyFile;
-  if (target.addPassesToEmitFile(passes, stream, nullptr, type)) ir::ir_bug("LLVM cannot emit machine code for this target");
+  if (target.addPassesToEmitFile(passes, stream, nullptr, type)) internal_error("LLVM cannot emit machine code for this target");
   passes.run(module);
   return std::string(bytes.begin(), bytes.end());
 }

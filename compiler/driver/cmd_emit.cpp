@@ -19,6 +19,7 @@
 #include "lower/lower.h"
 #include "nnc/file_io.h"
 #include "nnc/safetensors.h"
+#include "ops/registry.h"
 #include "support/identifier.h"
 #include "support/printable.h"
 
@@ -155,7 +156,7 @@ int run_emit(const EmitOptions& options) {
   if (model.unreadable()) return kExitUsage;
   if (model.diags.has_errors()) return kExitModelError;
 
-  LoweredModel lowered = lower_graph(model.graph, LowerOptions{.threads = options.threads});
+  LoweredModel lowered = lower_graph(model.graph, LowerOptions{.threads = options.threads}, lowering_of);
   if (options.what == EmitKind::Cpp) return write_cpp(options, model, lowered);
   std::string result;
   if (options.what == EmitKind::Loops) {

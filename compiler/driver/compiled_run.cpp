@@ -9,6 +9,7 @@
 #include "driver/report.h"
 #include "nnc/npy.h"
 #include "nnc/parallel.h"
+#include "ops/registry.h"
 #include "support/printable.h"
 
 namespace nnc {
@@ -113,7 +114,7 @@ std::optional<int> prepare_model(const RunOptions& options, PreparedModel& out) 
   if (out.model.diags.has_errors()) return kExitModelError;
   const Graph& graph = out.model.graph;
   set_num_threads(options.threads);
-  out.lowered = lower_graph(graph, LowerOptions{.threads = num_threads()});
+  out.lowered = lower_graph(graph, LowerOptions{.threads = num_threads()}, lowering_of);
   if (auto status = run_memory(options, out.model, out.lowered).refuse_if_too_large("running this model")) return status;
   if (auto status = obtain_parameters(options.weights, options.seed, out.model, out.params)) return status;
 

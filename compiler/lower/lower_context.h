@@ -4,8 +4,8 @@
 #include <functional>
 #include <map>
 #include <set>
-#include <type_traits>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "graph/graph.h"

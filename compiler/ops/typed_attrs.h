@@ -6,6 +6,8 @@
 //
 // gives the front end the specs to read a layer with, and the decoder that fills the struct from
 // the values it read; use sites then read ctx.attrs<SoftmaxAttrs>().dim.value.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <any>
 #include <array>
@@ -14,8 +16,6 @@
 #include <stdexcept>
 #include <type_traits>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "graph/op_schema.h"
 

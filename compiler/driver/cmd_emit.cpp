@@ -17,6 +17,7 @@
 #include "driver/compiled_run.h"
 #include "nnc/file_io.h"
 #include "nnc/safetensors.h"
+#include "ops/registry.h"
 #include "pipeline/compile_model.h"
 #include "pipeline/report.h"
 #include "support/identifier.h"

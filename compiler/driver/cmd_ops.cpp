@@ -7,7 +7,7 @@
 #include <iostream>
 
 #include "driver/commands.h"
-#include "ops/op.h"
+#include "ops/registry.h"
 
 namespace nnc {
 
@@ -34,7 +34,7 @@ std::string default_text(const AttrSpec& spec) {
   return format_value(v);
 }
 
-std::string inputs_text(const OpDef& op) {
+std::string inputs_text(const OpSchema& op) {
   if (!op.variadic) return "input";
   return op.min_inputs > 1 ? fmt::format("inputs ({}+)", op.min_inputs) : "inputs";
 }
@@ -42,22 +42,24 @@ std::string inputs_text(const OpDef& op) {
 }  // namespace
 
 int run_ops(const OpsOptions& options) {
-  for (const OpDef* op : all_ops()) {
+  for (const OpDef* def : op_registry().ops()) {
+    const OpSchema& op = def->schema;
+    const std::vector<AttrSpec>& attrs = op.attrs.specs;
     if (options.markdown) {
-      std::string summary = op->summary;
+      std::string summary = op.summary;
       summary[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(summary[0])));
-      std::cout << fmt::format("### {}\n\n{}. Reads `{}`.{}\n\n", op->name, summary, inputs_text(*op),
-                               op->epilogue ? " Can be fused into the layer before it." : "");
-      if (op->attrs.empty()) {
+      std::cout << fmt::format("### {}\n\n{}. Reads `{}`.{}\n\n", op.name, summary, inputs_text(op),
+                               def->lowering.epilogue ? " Can be fused into the layer before it." : "");
+      if (attrs.empty()) {
         std::cout << "No attributes.\n\n";
         continue;
       }
       std::cout << "| attribute | type | default |\n|---|---|---|\n";
-      for (const AttrSpec& a : op->attrs) std::cout << fmt::format("| `{}` | {} | {} |\n", a.name, type_name(a), default_text(a));
+      for (const AttrSpec& a : attrs) std::cout << fmt::format("| `{}` | {} | {} |\n", a.name, type_name(a), default_text(a));
       std::cout << "\n";
     } else {
-      std::cout << fmt::format("{}: {} (reads {})\n", op->name, op->summary, inputs_text(*op));
-      for (const AttrSpec& a : op->attrs) std::cout << fmt::format("  {:<18} {:<38} {}\n", a.name, type_name(a), default_text(a));
+      std::cout << fmt::format("{}: {} (reads {})\n", op.name, op.summary, inputs_text(op));
+      for (const AttrSpec& a : attrs) std::cout << fmt::format("  {:<18} {:<38} {}\n", a.name, type_name(a), default_text(a));
     }
   }
   return kExitOk;

@@ -8,6 +8,7 @@
 #include "driver/compiled_run.h"
 #include "graph/summary.h"
 #include "nnc/npy.h"
+#include "ops/registry.h"
 #include "reference/compare.h"
 #include "reference/execute.h"
 #include "support/internal_error.h"
@@ -44,7 +45,7 @@ int run_run(const RunOptions& options) {
                            options.threads, options.threads == 1 ? "" : "s");
 
   if (options.verify) {
-    ReferenceResult reference = run_reference(graph, prepared.params, input);
+    ReferenceResult reference = run_reference(graph, prepared.params, input, reference_of);
     Comparison c = compare(output, reference.output, 1e-4, 1e-5);
     if (c.mismatches)
       internal_error(fmt::format("verify: {} of {} values differ from the reference kernels beyond rtol 1e-4, atol 1e-5 "

@@ -8,6 +8,7 @@
 
 #include "nnc/npy.h"
 #include "nnc/parallel.h"
+#include "ops/registry.h"
 #include "pipeline/compile_model.h"
 #include "pipeline/report.h"
 #include "support/printable.h"

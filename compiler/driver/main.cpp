@@ -7,7 +7,7 @@
 #include <iostream>
 
 #include "driver/commands.h"
-#include "ops/op.h"
+#include "ops/registry.h"
 #include "pipeline/compile_model.h"
 #include "support/internal_error.h"
 #include "support/printable.h"
@@ -25,7 +25,7 @@ const std::vector<std::string> kCommands = {"run", "check", "summary", "emit", "
 
 std::string ops_epilog() {
   std::string text = "Ops:\n";
-  for (const OpDef* op : all_ops()) text += fmt::format("  {:<20}{}\n", op->name, op->summary);
+  for (const OpDef* op : op_registry().ops()) text += fmt::format("  {:<20}{}\n", op->schema.name, op->schema.summary);
   return text + "\nExit status: 0 ok, 1 model error, 2 usage or unreadable file, 3 a bug in nnc.\nThe model format: docs/model-format.md";
 }
 

@@ -7,12 +7,11 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <map>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "frontend/yaml_errors.h"
-#include "ops/op.h"
+#include "graph/op_schema.h"
 #include "support/suggest.h"
 
 namespace nnc {
@@ -20,24 +19,13 @@ namespace {
 
 using Entry = std::pair<YAML::Node, YAML::Node>;
 
-// PyTorch and Keras names people type for nnc's ops.
-const std::map<std::string, std::string>& op_aliases() {
-  static const std::map<std::string, std::string> aliases = {
-      {"cat", "concat"},   {"dense", "linear"},       {"fc", "linear"},          {"swish", "silu"},
-      {"sum", "add"},      {"maxpool", "maxpool2d"},  {"avgpool", "avgpool2d"},  {"conv", "conv2d"},
-      {"batchnorm", "batchnorm2d"}, {"bn", "batchnorm2d"}, {"adaptiveavgpool2d", "adaptive_avgpool2d"},
-      {"globalavgpool", "adaptive_avgpool2d"},
-  };
-  return aliases;
-}
-
 // Names (of the model, layers, ops, the input) longer than this are not names.
 constexpr size_t kMaxName = 1024;
 
 class ModelReader {
  public:
-  ModelReader(const SourceFile& file, DiagnosticEngine& diags)
-      : file_(file), diags_(diags), budget_(std::max<size_t>(size_t{1} << 20, 2 * file.text().size())) {}
+  ModelReader(const SourceFile& file, OpSchemas ops, DiagnosticEngine& diags)
+      : file_(file), ops_(ops), diags_(diags), budget_(std::max<size_t>(size_t{1} << 20, 2 * file.text().size())) {}
 
   Graph read(const YAML::Node& root, const std::string& default_name);
 
@@ -69,8 +57,12 @@ class ModelReader {
   void resolve(Graph& graph, const std::optional<InputRef>& output);
 
   std::string layer_title(const Layer& layer) const;
+  std::vector<std::string> op_names() const;
+  // The op whose PyTorch or Keras name `name` is, ignoring case; null when none.
+  const OpSchema* op_known_as(std::string_view name) const;
 
   const SourceFile& file_;
+  OpSchemas ops_;
   DiagnosticEngine& diags_;
   std::vector<SourceLoc> name_locs_;  // per layer: the `name:` entry, or the `op:` line
   // Without aliases, a file holds fewer nodes and characters than bytes; with them, a few lines can
@@ -269,6 +261,20 @@ std::string ModelReader::layer_title(const Layer& layer) const {
   return layer.op.empty() ? fmt::format("layer '{}'", layer.name) : fmt::format("{} '{}'", layer.op, layer.name);
 }
 
+std::vector<std::string> ModelReader::op_names() const {
+  std::vector<std::string> names;
+  for (const OpSchema* op : ops_) names.push_back(op->name);
+  return names;
+}
+
+const OpSchema* ModelReader::op_known_as(std::string_view name) const {
+  std::string lower(name);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const OpSchema* op : ops_)
+    if (std::find(op->suggested_for.begin(), op->suggested_for.end(), lower) != op->suggested_for.end()) return op;
+  return nullptr;
+}
+
 Graph ModelReader::read(const YAML::Node& root, const std::string& default_name) {
   Graph graph;
   graph.name = default_name;
@@ -416,7 +422,7 @@ Layer ModelReader::read_layer(const YAML::Node& item, size_t index, const YAML::
   }
   if (!item.IsMap()) {
     std::string help;
-    if (item.IsScalar() && find_op(item.Scalar())) help = fmt::format("write `- op: {}`", item.Scalar());
+    if (item.IsScalar() && find_schema(ops_, item.Scalar())) help = fmt::format("write `- op: {}`", item.Scalar());
     diags_.error("not-a-mapping", layer.loc, fmt::format("layer {} must be a mapping such as `- op: relu`, but it is {}", index, describe(item)), help);
     layer.valid = false;
     return layer;
@@ -442,13 +448,13 @@ Layer ModelReader::read_layer(const YAML::Node& item, size_t index, const YAML::
                  "start the layer with `- op: NAME`, e.g. `- op: conv2d`");
     layer.valid = false;
   } else {
-    layer.def = find_op(layer.op);
-    if (!layer.def) {
+    layer.schema = find_schema(ops_, layer.op);
+    if (layer.schema) {
+      layer.op = layer.schema->name;  // an alias reads as the op it names
+    } else {
       std::string suggestion = did_you_mean(layer.op, op_names());
-      std::string lower = layer.op;
-      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      auto alias = op_aliases().find(lower);
-      if (suggestion.empty() && alias != op_aliases().end()) suggestion = " (did you mean '" + alias->second + "'?)";
+      const OpSchema* known_as = op_known_as(layer.op);
+      if (suggestion.empty() && known_as) suggestion = " (did you mean '" + known_as->name + "'?)";
       diags_.error("unknown-op", layer.loc, fmt::format("unknown op '{}' in layer '{}'{}", layer.op, layer.name, suggestion),
                    "the ops are: " + fmt::format("{}", fmt::join(op_names(), ", ")));
       layer.valid = false;
@@ -456,9 +462,9 @@ Layer ModelReader::read_layer(const YAML::Node& item, size_t index, const YAML::
   }
 
   std::vector<std::string> keys = {"op", "name"};
-  if (layer.def) {
-    keys.push_back(layer.def->variadic ? "inputs" : "input");
-    for (const AttrSpec& spec : layer.def->attrs) keys.push_back(spec.name);
+  if (layer.schema) {
+    keys.push_back(layer.schema->variadic ? "inputs" : "input");
+    for (const AttrSpec& spec : layer.schema->attrs.specs) keys.push_back(spec.name);
   }
   // Attributes already reported: given with a bad value, or misspelt with a suggestion. They are
   // not reported missing as well.
@@ -470,9 +476,9 @@ Layer ModelReader::read_layer(const YAML::Node& item, size_t index, const YAML::
       read_inputs(layer, e);
       continue;
     }
-    if (!layer.def) continue;  // no schema to check against
+    if (!layer.schema) continue;  // no schema to check against
     const AttrSpec* spec = nullptr;
-    for (const AttrSpec& s : layer.def->attrs)
+    for (const AttrSpec& s : layer.schema->attrs.specs)
       if (s.name == key) spec = &s;
     if (spec) {
       read_attr(layer, *spec, e);
@@ -480,19 +486,19 @@ Layer ModelReader::read_layer(const YAML::Node& item, size_t index, const YAML::
       continue;
     }
     if (auto match = closest_match(key, keys)) reported.push_back(*match);
-    std::string help = layer.def->attrs.empty() ? fmt::format("{} takes no attributes", layer.op) : fmt::format("{} takes: {}", layer.op, [&] {
+    std::string help = layer.schema->attrs.specs.empty() ? fmt::format("{} takes no attributes", layer.op) : fmt::format("{} takes: {}", layer.op, [&] {
       std::vector<std::string> names;
-      for (const AttrSpec& s : layer.def->attrs) names.push_back(s.name);
+      for (const AttrSpec& s : layer.schema->attrs.specs) names.push_back(s.name);
       return fmt::format("{}", fmt::join(names, ", "));
     }());
     diags_.error("unknown-key", at_entry(e), fmt::format("{} has no attribute '{}'{}", layer_title(layer), key, did_you_mean(key, keys)), help);
   }
-  if (!layer.def) return layer;
+  if (!layer.schema) return layer;
 
   auto written = [&](const std::string& key) {
     return std::any_of(fields.begin(), fields.end(), [&](const Entry& e) { return e.first.Scalar() == key; });
   };
-  for (const AttrSpec& spec : layer.def->attrs) {
+  for (const AttrSpec& spec : layer.schema->attrs.specs) {
     if (layer.attrs.has(spec.name)) continue;
     if (written(spec.name)) continue;  // given but unreadable: reported already
     if (spec.required) {
@@ -504,9 +510,10 @@ Layer ModelReader::read_layer(const YAML::Node& item, size_t index, const YAML::
     }
     layer.attrs.set(spec.name, default_value(spec, layer.attrs));
   }
-  if (layer.def->variadic && layer.inputs.empty() && layer.valid) {
+  if (layer.valid) layer.typed_attrs = layer.schema->attrs.decode(layer.attrs);
+  if (layer.schema->variadic && layer.inputs.empty() && layer.valid) {
     diags_.error("missing-key", layer.loc, fmt::format("{} needs `inputs:`, the layers it joins", layer_title(layer)),
-                 fmt::format("add `inputs: [a, b]` naming {} or more earlier layers (or the model input)", layer.def->min_inputs == 1 ? "one" : "two"));
+                 fmt::format("add `inputs: [a, b]` naming {} or more earlier layers (or the model input)", layer.schema->min_inputs == 1 ? "one" : "two"));
     layer.valid = false;
   }
   return layer;
@@ -514,8 +521,8 @@ Layer ModelReader::read_layer(const YAML::Node& item, size_t index, const YAML::
 
 void ModelReader::read_inputs(Layer& layer, const Entry& e) {
   const std::string& key = e.first.Scalar();
-  if (layer.def && layer.def->variadic != (key == "inputs")) {
-    std::string right = layer.def->variadic ? "inputs: [a, b]" : "input: NAME";
+  if (layer.schema && layer.schema->variadic != (key == "inputs")) {
+    std::string right = layer.schema->variadic ? "inputs: [a, b]" : "input: NAME";
     diags_.error("unknown-key", at_entry(e), fmt::format("{} reads `{}`, not `{}`", layer_title(layer), right, key),
                  fmt::format("write `{}`", right));
     layer.valid = false;
@@ -534,7 +541,7 @@ void ModelReader::read_inputs(Layer& layer, const Entry& e) {
     layer.valid = false;
     return;
   }
-  size_t min_inputs = layer.def ? layer.def->min_inputs : 1;
+  size_t min_inputs = layer.schema ? layer.schema->min_inputs : 1;
   if (e.second.size() < min_inputs) {
     diags_.error("bad-value", at_entry(e), fmt::format("{} needs at least {} input{}, but it has {}", layer_title(layer), min_inputs, min_inputs == 1 ? "" : "s", e.second.size()),
                  fmt::format("list {} or more layers (or the model input), e.g. `inputs: [a, b]`", min_inputs));
@@ -746,7 +753,7 @@ void ModelReader::resolve(Graph& graph, const std::optional<InputRef>& output) {
   };
   for (size_t i = 0; i < graph.layers.size(); ++i) {
     Layer& layer = graph.layers[i];
-    if (layer.inputs.empty() && !(layer.def && layer.def->variadic)) {
+    if (layer.inputs.empty() && !(layer.schema && layer.schema->variadic)) {
       InputRef ref{i == 0 ? graph.input_name : graph.layers[i - 1].name, layer.loc};
       ref.layer = i == 0 ? InputRef::kModelInput : static_cast<int>(i - 1);
       layer.inputs.push_back(ref);
@@ -773,7 +780,7 @@ void ModelReader::resolve(Graph& graph, const std::optional<InputRef>& output) {
 
 }  // namespace
 
-Graph read_model(const SourceFile& file, const std::string& default_name, DiagnosticEngine& diags) {
+Graph read_model(const SourceFile& file, const std::string& default_name, OpSchemas ops, DiagnosticEngine& diags) {
   YAML::Node root;
   std::optional<YAML::Mark> second;
   if (!check_is_text(file, diags)) return Graph{.name = default_name};
@@ -785,7 +792,7 @@ Graph read_model(const SourceFile& file, const std::string& default_name, Diagno
     return Graph{.name = default_name};
   }
   if (!check_documents(file, second, diags)) return Graph{.name = default_name};
-  ModelReader reader(file, diags);
+  ModelReader reader(file, ops, diags);
   return reader.read(root, default_name);
 }
 

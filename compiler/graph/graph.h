@@ -1,18 +1,19 @@
 #pragma once
 // The Graph: a typed DAG of layers, each with its op, attributes, inputs, source location and,
 // after shape inference, its output shape, parameters and cost.
+#include <any>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "graph/attributes.h"
 #include "nnc/shape.h"
-#include "ops/attributes.h"
 #include "support/diagnostics.h"
 
 namespace nnc {
 
-struct OpDef;
+struct OpSchema;
 
 // Documented limits (docs/model-format.md): past them compile time and memory would grow without
 // bound, so the front end refuses a model before any work is done on it.
@@ -39,9 +40,10 @@ struct Layer {
   std::string name;
   bool named = false;  // name given in the YAML (else the nn.Sequential index)
   std::string op;
-  const OpDef* def = nullptr;  // null when the op is unknown
-  SourceLoc loc;               // the `op:` key
+  const OpSchema* schema = nullptr;  // null when the op is unknown
+  SourceLoc loc;                     // the `op:` key
   Attrs attrs;
+  std::any typed_attrs;  // the op's own attribute struct, decoded from attrs once the layer is read
   std::vector<InputRef> inputs;
   bool valid = true;  // false after a parse error: shape inference skips it quietly
 
@@ -51,6 +53,12 @@ struct Layer {
   int64_t macs = 0;
   std::vector<std::string> formulas;  // the window formula worked out, one line per spatial axis
 };
+
+// A layer's own attribute struct, as its op decoded it (ops/typed_attrs.h).
+template <typename T>
+const T& attrs_of(const Layer& layer) {
+  return std::any_cast<const T&>(layer.typed_attrs);
+}
 
 struct Graph {
   std::string name;

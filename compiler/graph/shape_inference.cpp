@@ -4,8 +4,9 @@
 
 #include <algorithm>
 
+#include "graph/infer_context.h"
+#include "graph/op_schema.h"
 #include "graph/summary.h"
-#include "ops/op.h"
 
 namespace nnc {
 namespace {
@@ -46,13 +47,13 @@ void infer_shapes(Graph& graph, DiagnosticEngine& diags) {
   bool too_large = false;
   for (Layer& layer : graph.layers) {
     all_valid = all_valid && layer.valid;
-    if (!layer.valid || !layer.def) continue;
+    if (!layer.valid || !layer.schema) continue;
     std::vector<const Shape*> inputs;
     for (const InputRef& ref : layer.inputs) inputs.push_back(graph.shape_of(ref));
     if (std::find(inputs.begin(), inputs.end(), nullptr) != inputs.end()) continue;
 
     InferContext ctx(layer, inputs, diags);
-    if (!layer.def->infer(ctx)) continue;
+    if (!layer.schema->infer(ctx)) continue;
     if (!element_count(ctx.output)) {
       ctx.error("size-overflow", fmt::format("{}: its output {} has more than 2^56 elements, more than nnc can address", ctx.what(),
                                              to_string(ctx.output)));

@@ -5,7 +5,6 @@
 #include <cctype>
 
 #include "lower/lower_context.h"
-#include "ops/op.h"
 #include "support/identifier.h"
 
 namespace nnc {
@@ -37,22 +36,23 @@ Buffer parameter_for(const std::string& name, const Buffer& actual, bool read_on
 
 }  // namespace
 
-ModelPlan plan_model(const Graph& graph) {
-  ModelPlan plan{schedule_graph(graph), {}};
+ModelPlan plan_model(const Graph& graph, const LoweringLookup& lowerings) {
+  ModelPlan plan{schedule_graph(graph, lowerings), {}};
   std::vector<int64_t> scratch;
   for (const Step& step : plan.steps) {
     const Layer& producer = graph.layers[step.producer];
     std::vector<Shape> inputs;
     for (const InputRef& ref : producer.inputs) inputs.push_back(*graph.shape_of(ref));
-    scratch.push_back(producer.def->scratch ? producer.def->scratch(producer, inputs) : 0);
+    const LayerLowering& lowering = lowerings(producer);
+    scratch.push_back(lowering.scratch ? lowering.scratch(producer, inputs) : 0);
   }
   plan.memory = plan_memory(graph, plan.steps, scratch);
   return plan;
 }
 
-LoweredModel lower_graph(const Graph& graph, const LowerOptions& options) {
+LoweredModel lower_graph(const Graph& graph, const LowerOptions& options, const LoweringLookup& lowerings) {
   LoweredModel lowered;
-  ModelPlan plan = plan_model(graph);
+  ModelPlan plan = plan_model(graph, lowerings);
   lowered.steps = std::move(plan.steps);
   lowered.memory = std::move(plan.memory);
 
@@ -118,7 +118,7 @@ LoweredModel lower_graph(const Graph& graph, const LowerOptions& options) {
       const Layer& f = graph.layers[step.epilogues[e]];
       const std::string& id = ids[step.epilogues[e]];
       const std::string prefix = (std::isdigit(static_cast<unsigned char>(id[0])) ? "l" : "") + id + "_";
-      FusedLayer entry{&f, step.chain_input[e], {}, {}};
+      FusedLayer entry{&f, &lowerings(f), step.chain_input[e], {}, {}};
       for (size_t k = 0; k < f.inputs.size(); ++k) {
         Buffer b = k == entry.chain_input ? Buffer() : pass(prefix + "x" + std::to_string(k), tensor_of(f.inputs[k]), true);
         entry.inputs.push_back({b, *graph.shape_of(f.inputs[k])});
@@ -131,7 +131,7 @@ LoweredModel lower_graph(const Graph& graph, const LowerOptions& options) {
 
     LowerContext ctx(layer, std::move(inputs), {y, *layer.shape}, std::move(layer_params), scratch_arg, std::move(fused), options.threads);
     module.functions.push_back(
-        {kernel_names.claim(fmt::format("{}_{}", layer.op, ids[step.producer])), std::move(args), layer.def->lower(ctx), description});
+        {kernel_names.claim(fmt::format("{}_{}", layer.op, ids[step.producer])), std::move(args), lowerings(layer).lower(ctx), description});
     module.entry.push_back(std::move(call));
   }
   return lowered;

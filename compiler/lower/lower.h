@@ -25,10 +25,10 @@ struct ModelPlan {
 };
 
 // The schedule and memory plan alone, without generating code (for the summary).
-ModelPlan plan_model(const Graph& graph);
+ModelPlan plan_model(const Graph& graph, const LoweringLookup& lowerings);
 
-// The graph must have passed shape inference without errors.
-LoweredModel lower_graph(const Graph& graph, const LowerOptions& options);
+// The graph must have passed shape inference without errors; `lowerings` gives each layer's.
+LoweredModel lower_graph(const Graph& graph, const LowerOptions& options, const LoweringLookup& lowerings);
 
 // The name of the generated entry point.
 inline constexpr const char* kForwardName = "forward";

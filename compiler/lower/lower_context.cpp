@@ -2,9 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "ops/op.h"
 #include "support/internal_error.h"
-
 namespace nnc {
 
 using namespace ir;
@@ -48,7 +46,7 @@ Stmt LowerContext::store_output(const Expr& index, const Expr& value, const Expr
       v = Var::make(v.type(), lets.back().first);
     }
     const Shape& in_shape = f.inputs[f.chain_input].shape;
-    v = f.layer->def->epilogue(EpilogueContext{f, v, index, c});
+    v = f.lowering->epilogue(EpilogueContext{f, v, index, c});
     if (*f.layer->shape != in_shape) c = Expr();  // a reshape: the producer's channel no longer applies
   }
   return with_lets(lets, Store::make(output_.buffer, v, index));

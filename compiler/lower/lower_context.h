@@ -5,10 +5,12 @@
 #include <map>
 #include <set>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "graph/graph.h"
 #include "ir/ir.h"
+#include "lower/layer_lowering.h"
 
 namespace nnc {
 
@@ -20,6 +22,7 @@ struct TensorRef {
 // A layer fused into its producer's store, with the buffers it reads besides its chained input.
 struct FusedLayer {
   const Layer* layer = nullptr;
+  const LayerLowering* lowering = nullptr;  // its op's, for the epilogue
   size_t chain_input = 0;
   std::vector<TensorRef> inputs;  // every input; the chained one has no buffer
   std::vector<std::pair<std::string, ir::Buffer>> params;
@@ -33,7 +36,11 @@ struct EpilogueContext {
   ir::Expr channel;  // the dim-1 index when the producer knows it (undefined otherwise)
 
   const Layer& layer() const { return *fused.layer; }
-  const Attrs& attrs() const { return fused.layer->attrs; }
+  // The fused layer's own attribute struct.
+  template <typename T>
+  const T& attrs() const {
+    return attrs_of<T>(*fused.layer);
+  }
   const ir::Buffer& param(const std::string& key) const;
   // The dim-1 index of `index` in the layer's input shape, computed (lane by lane for a vector
   // index) when the producer did not say.
@@ -47,7 +54,11 @@ class LowerContext {
                int threads);
 
   const Layer& layer() const { return layer_; }
-  const Attrs& attrs() const { return layer_.attrs; }
+  // The op's own attribute struct.
+  template <typename T>
+  const T& attrs() const {
+    return attrs_of<T>(layer_);
+  }
   size_t input_count() const { return inputs_.size(); }
   const TensorRef& input(size_t i = 0) const { return inputs_[i]; }
   // The buffer the step's result goes to, with this layer's own output shape (a fused flatten
@@ -99,15 +110,33 @@ ir::Stmt vector_loop(LowerContext& ctx, int64_t count, const std::function<ir::S
 // An elementwise map of one input: out[i] = f(in[i]) over the flat tensor, through store_output.
 ir::Stmt map_elements(LowerContext& ctx, const std::function<ir::Expr(const ir::Expr&)>& f);
 
-// An elementwise op written once as f(attrs, x) serves both as a kernel and as an epilogue.
-using ElementFunction = ir::Expr (*)(const Attrs&, const ir::Expr&);
-template <ElementFunction F>
-ir::Stmt lower_elementwise(LowerContext& ctx) {
-  return map_elements(ctx, [&](const ir::Expr& x) { return F(ctx.attrs(), x); });
+// An elementwise op written once, as f(x) or as f(attrs, x) with the op's attribute struct, serves
+// both as a kernel and as an epilogue.
+template <typename F>
+struct ElementAttrs {};
+template <typename A>
+struct ElementAttrs<ir::Expr (*)(const A&, const ir::Expr&)> {
+  using type = A;
+};
+template <auto F, typename Context>
+ir::Expr apply_element(const Context& ctx, const ir::Expr& x) {
+  if constexpr (std::is_invocable_v<decltype(F), const ir::Expr&>)
+    return F(x);
+  else
+    return F(ctx.template attrs<typename ElementAttrs<decltype(F)>::type>(), x);
 }
-template <ElementFunction F>
+template <auto F>
+ir::Stmt lower_elementwise(LowerContext& ctx) {
+  return map_elements(ctx, [&](const ir::Expr& x) { return apply_element<F>(ctx, x); });
+}
+template <auto F>
 ir::Expr elementwise_epilogue(const EpilogueContext& e) {
-  return F(e.attrs(), e.value);
+  return apply_element<F>(e, e.value);
+}
+// The lowering of such an op: the kernel, or fused into the layer before it.
+template <auto F>
+LayerLowering elementwise_lowering() {
+  return {.lower = lower_elementwise<F>, .accepts_epilogue = true, .epilogue = elementwise_epilogue<F>};
 }
 
 // [outer, axis, inner] view of a shape around `dim`, for softmax and concat.

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "ops/op.h"
-
 namespace nnc {
 
 std::vector<int> Step::layers() const {
@@ -31,7 +29,7 @@ constexpr size_t kMaxFusedInputs = 16;
 
 }  // namespace
 
-std::vector<Step> schedule_graph(const Graph& graph) {
+std::vector<Step> schedule_graph(const Graph& graph, const LoweringLookup& lowerings) {
   const int count = static_cast<int>(graph.layers.size());
   std::vector<bool> needed(count, false);
   std::vector<int> readers(count, 0);
@@ -54,12 +52,12 @@ std::vector<Step> schedule_graph(const Graph& graph) {
     // that tensor's only reader, the step's result is not the model output, the producer takes
     // epilogues, and every other input already exists when that step runs.
     bool fused = false;
-    const bool fusible = layer.def->epilogue && layer.inputs.size() <= kMaxFusedInputs;
+    const bool fusible = lowerings(layer).epilogue && layer.inputs.size() <= kMaxFusedInputs;
     for (size_t chain = 0; chain < layer.inputs.size() && fusible && !fused; ++chain) {
       const int from = layer.inputs[chain].layer;
       if (from < 0 || readers[from] != 1 || from == graph.output) continue;
       Step& step = steps[step_of[from]];
-      bool ready = step.output() == from && graph.layers[step.producer].def->accepts_epilogue &&
+      bool ready = step.output() == from && lowerings(graph.layers[step.producer]).accepts_epilogue &&
                    step.epilogues.size() < kMaxEpilogues;
       for (size_t k = 0; ready && k < layer.inputs.size(); ++k) {
         const int other = layer.inputs[k].layer;

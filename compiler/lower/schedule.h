@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "graph/graph.h"
+#include "lower/layer_lowering.h"
 
 namespace nnc {
 
@@ -20,7 +21,8 @@ struct Step {
   std::vector<int> reads(const Graph& graph) const;
 };
 
-// Steps for every layer the output depends on, in an order that respects the graph.
-std::vector<Step> schedule_graph(const Graph& graph);
+// Steps for every layer the output depends on, in an order that respects the graph; `lowerings`
+// tells which layers fuse.
+std::vector<Step> schedule_graph(const Graph& graph, const LoweringLookup& lowerings);
 
 }  // namespace nnc

@@ -10,13 +10,19 @@
 namespace nnc {
 namespace {
 
+struct BatchNormAttrs {
+  Attr<int64_t> num_features;
+  Attr<double> eps;
+};
+
 bool infer_batchnorm2d(InferContext& ctx) {
   if (!ctx.expect_rank(4, "[N, C, H, W]")) return false;
+  const BatchNormAttrs& a = ctx.attrs<BatchNormAttrs>();
   const int64_t channels = ctx.input()[1];
-  ctx.check_given("num_features", channels, "channels");
-  if (!(ctx.attrs().number("eps") > 0))
-    return ctx.error("bad-value", fmt::format("{}: eps must be positive, but it is {}", ctx.what(), ctx.attrs().number("eps")),
-                     "the usual value is 1e-5", ctx.attrs().loc("eps"));
+  ctx.check_given(a.num_features, channels, "channels");
+  if (!(a.eps.value > 0))
+    return ctx.error("bad-value", fmt::format("{}: eps must be positive, but it is {}", ctx.what(), a.eps.value),
+                     "the usual value is 1e-5", a.eps.loc);
   ctx.output = ctx.input();
   ctx.params = {{"weight", {channels}},
                 {"bias", {channels}},
@@ -27,9 +33,9 @@ bool infer_batchnorm2d(InferContext& ctx) {
 
 // PyTorch's inference form: y = x * alpha + beta with alpha = weight / sqrt(var + eps) and
 // beta = bias - mean * alpha, per channel c.
-ir::Expr normalise(const Attrs& a, const ir::Expr& x, const ir::Expr& c, const std::function<ir::Buffer(const std::string&)>& param) {
+ir::Expr normalise(const BatchNormAttrs& a, const ir::Expr& x, const ir::Expr& c, const std::function<ir::Buffer(const std::string&)>& param) {
   using ir::Expr;
-  Expr eps = ir::f32(static_cast<float>(a.number("eps")));
+  Expr eps = ir::f32(static_cast<float>(a.eps.value));
   Expr alpha = ir::Load::make(param("weight"), c) / ir::call(ir::Intrinsic::Sqrt, ir::Load::make(param("running_var"), c) + eps);
   Expr beta = ir::Load::make(param("bias"), c) - ir::Load::make(param("running_mean"), c) * alpha;
   return x * alpha + beta;
@@ -42,30 +48,32 @@ ir::Stmt lower_batchnorm2d(LowerContext& ctx) {
   auto param = [&](const std::string& key) { return ctx.param(key); };
   return loop_nest(ctx, s, [&](const std::vector<Expr>& i) {
     Expr at = flat_index(s, i), c = i[1];
-    return ctx.store_output(at, normalise(ctx.attrs(), ir::Load::make(in.buffer, at), c, param), c);
+    return ctx.store_output(at, normalise(ctx.attrs<BatchNormAttrs>(), ir::Load::make(in.buffer, at), c, param), c);
   });
 }
 
 ir::Expr batchnorm_epilogue(const EpilogueContext& e) {
-  return normalise(e.attrs(), e.value, e.channel_of_input(), [&](const std::string& key) { return e.param(key); });
+  return normalise(e.attrs<BatchNormAttrs>(), e.value, e.channel_of_input(), [&](const std::string& key) { return e.param(key); });
 }
 
 Tensor reference_batchnorm2d(const ReferenceContext& ctx) {
   return ref::batchnorm2d(ctx.input(), *ctx.param("weight"), *ctx.param("bias"), *ctx.param("running_mean"),
-                          *ctx.param("running_var"), ctx.attrs().number("eps"));
+                          *ctx.param("running_var"), ctx.attrs<BatchNormAttrs>().eps.value);
 }
 
-}  // namespace
-
-extern const OpDef batchnorm2d_op{
-    .name = "batchnorm2d",
-    .summary = "per-channel normalisation with running statistics (torch.nn.BatchNorm2d, eval mode)",
-    .attrs = {optional_int("num_features", 1), float_attr("eps", 1e-5)},
-    .infer = infer_batchnorm2d,
-    .lower = lower_batchnorm2d,
-    .accepts_epilogue = true,
-    .epilogue = batchnorm_epilogue,
+const OpDef batchnorm2d_op{
+    .schema = {.name = "batchnorm2d",
+               .suggested_for = {"batchnorm", "bn"},
+               .summary = "per-channel normalisation with running statistics (torch.nn.BatchNorm2d, eval mode)",
+               .attrs = attr_schema<BatchNormAttrs>({bind(&BatchNormAttrs::num_features, optional_int("num_features", 1)),
+                                                     bind(&BatchNormAttrs::eps, float_attr("eps", 1e-5))}),
+               .infer = infer_batchnorm2d},
+    .lowering = {.lower = lower_batchnorm2d, .accepts_epilogue = true, .epilogue = batchnorm_epilogue},
     .reference = reference_batchnorm2d,
 };
+
+const OpRegistration registered(batchnorm2d_op, 300);
+
+}  // namespace
 
 }  // namespace nnc

@@ -1,7 +1,6 @@
 // conv2d: torch.nn.Conv2d.
 #include <fmt/format.h>
 
-#include <map>
 #include <numeric>
 
 #include "lower/lower_context.h"
@@ -13,6 +12,16 @@
 namespace nnc {
 namespace {
 
+struct Conv2dAttrs {
+  Attr<int64_t> in_channels, out_channels;
+  Attr<Pair> kernel_size, stride;
+  Attr<Padding> padding;
+  Attr<Pair> dilation;
+  Attr<int64_t> groups;
+  Attr<bool> bias;
+  Attr<ref::PaddingMode> padding_mode;
+};
+
 // PyTorch pads `same` by D*(K-1) in total, the odd one at the end.
 std::array<int64_t, 2> same_padding(int64_t kernel, int64_t dilation) {
   int64_t total = dilation * (kernel - 1);
@@ -20,14 +29,14 @@ std::array<int64_t, 2> same_padding(int64_t kernel, int64_t dilation) {
 }
 
 // [axis][before, after] padding, as the attributes ask for it.
-std::array<std::array<int64_t, 2>, 2> resolved_padding(const Attrs& a) {
-  const AttrValue& padding = a.get("padding");
-  if (padding.word == "valid") return {};
-  if (padding.word == "same") {
-    auto k = a.pair("kernel_size"), d = a.pair("dilation");
+std::array<std::array<int64_t, 2>, 2> resolved_padding(const Conv2dAttrs& a) {
+  const Padding& padding = a.padding.value;
+  if (padding.rule == Padding::Rule::Valid) return {};
+  if (padding.rule == Padding::Rule::Same) {
+    const Pair &k = a.kernel_size.value, &d = a.dilation.value;
     return {same_padding(k[0], d[0]), same_padding(k[1], d[1])};
   }
-  return {{{padding.ints[0], padding.ints[0]}, {padding.ints[1], padding.ints[1]}}};
+  return {{{padding.sizes[0], padding.sizes[0]}, {padding.sizes[1], padding.sizes[1]}}};
 }
 
 // "use groups: 4 or 6": the values nearest `groups` that divide both channel counts.
@@ -45,22 +54,23 @@ std::string groups_help(int64_t groups, int64_t in_channels, int64_t out_channel
 }
 
 bool check_padding_mode(InferContext& ctx, const WindowOp& w, int64_t h, int64_t width) {
-  const std::string& mode = ctx.attrs().word("padding_mode");
+  const Attr<Padding>& padding = ctx.attrs<Conv2dAttrs>().padding;
+  const ref::PaddingMode mode = ctx.attrs<Conv2dAttrs>().padding_mode.value;
   const int64_t extent[2] = {h, width};
   for (int axis = 0; axis < 2; ++axis) {
     for (int64_t pad : w.pads[axis]) {
-      if (mode == "reflect" && pad >= extent[axis])
+      if (mode == ref::PaddingMode::reflect && pad >= extent[axis])
         return ctx.error("reflect-padding-too-large",
                          fmt::format("{}: reflect padding {} must be smaller than the input {} {} (input '{}' has shape {})",
                                      ctx.what(), pad, axis == 0 ? "height" : "width", extent[axis], ctx.input_name(),
                                      to_string(ctx.input())),
                          fmt::format("use padding of at most {}, or padding_mode: replicate", extent[axis] - 1),
-                         ctx.attrs().loc("padding"));
-      if (mode == "circular" && pad > extent[axis])
+                         padding.loc);
+      if (mode == ref::PaddingMode::circular && pad > extent[axis])
         return ctx.error("circular-padding-too-large",
                          fmt::format("{}: circular padding {} would wrap around the input {} {} more than once",
                                      ctx.what(), pad, axis == 0 ? "height" : "width", extent[axis]),
-                         fmt::format("use padding of at most {}", extent[axis]), ctx.attrs().loc("padding"));
+                         fmt::format("use padding of at most {}", extent[axis]), padding.loc);
     }
   }
   return true;
@@ -68,22 +78,22 @@ bool check_padding_mode(InferContext& ctx, const WindowOp& w, int64_t h, int64_t
 
 bool infer_conv2d(InferContext& ctx) {
   if (!ctx.expect_rank(4, "[N, C, H, W]")) return false;
-  const Attrs& a = ctx.attrs();
+  const Conv2dAttrs& a = ctx.attrs<Conv2dAttrs>();
   const Shape& in = ctx.input();
-  const int64_t channels = in[1], out_channels = a.integer("out_channels"), groups = a.integer("groups");
-  ctx.check_given("in_channels", channels, "channels");
+  const int64_t channels = in[1], out_channels = a.out_channels.value, groups = a.groups.value;
+  ctx.check_given(a.in_channels, channels, "channels");
   bool ok = true;
   const bool in_divisible = channels % groups == 0, out_divisible = out_channels % groups == 0;
   if (!in_divisible && !out_divisible) {
     ok = ctx.error("groups-mismatch",
                    fmt::format("{}: groups {} must divide both the {} channels of its input '{}' and out_channels {}", ctx.what(),
                                groups, channels, ctx.input_name(), out_channels),
-                   groups_help(groups, channels, out_channels), a.loc("groups"));
+                   groups_help(groups, channels, out_channels), a.groups.loc);
   } else if (!in_divisible) {
     ok = ctx.error("groups-mismatch",
                    fmt::format("{}: its input '{}' has {} channels, which is not divisible by groups {}", ctx.what(),
                                ctx.input_name(), channels, groups),
-                   groups_help(groups, channels, out_channels), a.loc("groups"));
+                   groups_help(groups, channels, out_channels), a.groups.loc);
   } else if (!out_divisible) {
     const int64_t lower = out_channels / groups * groups;
     auto higher = checked::add(lower, groups);
@@ -92,25 +102,26 @@ bool infer_conv2d(InferContext& ctx) {
                                            : fmt::format("use out_channels: {}", lower);
     ok = ctx.error("groups-mismatch",
                    fmt::format("{}: out_channels {} is not divisible by groups {}", ctx.what(), out_channels, groups),
-                   help + fmt::format(" (a multiple of groups {})", groups), a.loc("out_channels"));
+                   help + fmt::format(" (a multiple of groups {})", groups), a.out_channels.loc);
   }
 
   WindowOp w;
-  w.kernel = a.pair("kernel_size");
-  w.stride = a.pair("stride");
-  w.dilation = a.pair("dilation");
-  const AttrValue& padding = a.get("padding");
-  if (padding.word == "same") {
+  w.kernel = a.kernel_size.value;
+  w.stride = a.stride.value;
+  w.dilation = a.dilation.value;
+  w.kernel_loc = a.kernel_size.loc;
+  w.stride_loc = a.stride.loc;
+  if (a.padding.value.rule == Padding::Rule::Same) {
     for (int axis = 0; axis < 2; ++axis)
       if (!checked::mul(w.dilation[axis], w.kernel[axis] - 1))
         return ctx.error("size-overflow", fmt::format("{}: dilation*(kernel_size-1) overflows 64-bit integers", ctx.what()));
     if (w.stride != std::array<int64_t, 2>{1, 1}) {
       auto pads = resolved_padding(a);
       ok = ctx.error("same-padding-stride",
-                     fmt::format("{}: padding: same needs stride 1, but stride is {}", ctx.what(), format_value(a.get("stride"))),
+                     fmt::format("{}: padding: same needs stride 1, but stride is {}", ctx.what(), format_value(AttrValue{.type = AttrType::Size2, .ints = w.stride})),
                      fmt::format("write padding: {} (what `same` pads for this kernel), or use stride: 1",
                                  format_value(AttrValue{.type = AttrType::Size2, .ints = {pads[0][0], pads[1][0]}})),
-                     padding.loc);
+                     a.padding.loc);
     }
   }
   w.pads = resolved_padding(a);
@@ -124,7 +135,7 @@ bool infer_conv2d(InferContext& ctx) {
     return ctx.error("size-overflow", fmt::format("{}: its padded input has more than 2^56 elements, more than nnc can address", ctx.what()));
   ctx.output = {in[0], out_channels, out[0], out[1]};
   ctx.params.push_back({"weight", {out_channels, channels / groups, w.kernel[0], w.kernel[1]}});
-  if (a.flag("bias")) ctx.params.push_back({"bias", {out_channels}});
+  if (a.bias.value) ctx.params.push_back({"bias", {out_channels}});
 
   // N * OC * OH * OW * (IC/groups) * KH * KW
   int64_t macs = 1;
@@ -137,7 +148,7 @@ bool infer_conv2d(InferContext& ctx) {
   return true;
 }
 
-bool has_padding(const Attrs& a) {
+bool has_padding(const Conv2dAttrs& a) {
   auto pads = resolved_padding(a);
   return pads[0][0] || pads[0][1] || pads[1][0] || pads[1][1];
 }
@@ -145,18 +156,19 @@ bool has_padding(const Attrs& a) {
 // The padded input is materialised once, so the convolution itself reads without bounds checks
 // and every padding mode is one index mapping.
 int64_t conv2d_scratch(const Layer& layer, const std::vector<Shape>& inputs) {
-  if (!has_padding(layer.attrs)) return 0;
-  auto pads = resolved_padding(layer.attrs);
+  const Conv2dAttrs& a = attrs_of<Conv2dAttrs>(layer);
+  if (!has_padding(a)) return 0;
+  auto pads = resolved_padding(a);
   const Shape& in = inputs[0];
   return *element_count({in[0], in[1], in[2] + pads[0][0] + pads[0][1], in[3] + pads[1][0] + pads[1][1]});
 }
 
 // Where padded position `i` (already shifted by the leading pad) reads in an axis of `size`.
-ir::Expr source_index(const std::string& mode, const ir::Expr& i, int64_t size) {
+ir::Expr source_index(ref::PaddingMode mode, const ir::Expr& i, int64_t size) {
   using ir::Expr;
   Expr mapped = i;  // replicate: the clamp below; zeros: an in-bounds address for the masked load
-  if (mode == "reflect") mapped = ir::select(i < Expr(0), Expr(0) - i, ir::select(i >= Expr(size), Expr(2 * size - 2) - i, i));
-  if (mode == "circular") return i % Expr(size);
+  if (mode == ref::PaddingMode::reflect) mapped = ir::select(i < Expr(0), Expr(0) - i, ir::select(i >= Expr(size), Expr(2 * size - 2) - i, i));
+  if (mode == ref::PaddingMode::circular) return i % Expr(size);
   // The clamp changes nothing for reflect (padding < size) but lets the verifier prove the bounds.
   return ir::max(ir::min(mapped, Expr(size - 1)), Expr(0));
 }
@@ -164,13 +176,13 @@ ir::Expr source_index(const std::string& mode, const ir::Expr& i, int64_t size) 
 ir::Stmt pad_input(LowerContext& ctx, const TensorRef& padded) {
   using ir::Expr;
   const TensorRef& in = ctx.input();
-  const auto pads = resolved_padding(ctx.attrs());
-  const std::string& mode = ctx.attrs().word("padding_mode");
+  const auto pads = resolved_padding(ctx.attrs<Conv2dAttrs>());
+  const ref::PaddingMode mode = ctx.attrs<Conv2dAttrs>().padding_mode.value;
   return loop_nest(ctx, padded.shape, [&](const std::vector<Expr>& i) {
     std::string ih = ctx.fresh_name("ih"), iw = ctx.fresh_name("iw");
     Expr h = ir::i64_var(ih), w = ir::i64_var(iw);
     Expr value = ir::Load::make(in.buffer, flat_index(in.shape, {i[0], i[1], source_index(mode, h, in.shape[2]), source_index(mode, w, in.shape[3])}));
-    if (mode == "zeros") value = ir::select(h >= Expr(0) && h < Expr(in.shape[2]) && w >= Expr(0) && w < Expr(in.shape[3]), value, ir::f32(0));
+    if (mode == ref::PaddingMode::zeros) value = ir::select(h >= Expr(0) && h < Expr(in.shape[2]) && w >= Expr(0) && w < Expr(in.shape[3]), value, ir::f32(0));
     ir::Stmt store = ir::Store::make(padded.buffer, value, flat_index(padded.shape, i));
     return ir::LetStmt::make(ih, i[2] - Expr(pads[0][0]), ir::LetStmt::make(iw, i[3] - Expr(pads[1][0]), store));
   });
@@ -178,7 +190,7 @@ ir::Stmt pad_input(LowerContext& ctx, const TensorRef& padded) {
 
 ir::Stmt lower_conv2d(LowerContext& ctx) {
   using ir::Expr;
-  const Attrs& a = ctx.attrs();
+  const Conv2dAttrs& a = ctx.attrs<Conv2dAttrs>();
   const TensorRef& out = ctx.output();
   TensorRef src = ctx.input();
   std::vector<ir::Stmt> steps;
@@ -188,13 +200,13 @@ ir::Stmt lower_conv2d(LowerContext& ctx) {
     src = TensorRef{ctx.scratch(), padded};
     steps.push_back(pad_input(ctx, src));
   }
-  const auto k = a.pair("kernel_size"), s = a.pair("stride"), d = a.pair("dilation");
-  const int64_t groups = a.integer("groups"), oc_per_group = out.shape[1] / groups, ic_per_group = src.shape[1] / groups;
+  const Pair &k = a.kernel_size.value, &s = a.stride.value, &d = a.dilation.value;
+  const int64_t groups = a.groups.value, oc_per_group = out.shape[1] / groups, ic_per_group = src.shape[1] / groups;
   const int64_t out_w = out.shape[3];
   const RegisterTile tile = choose_output_tile(out_w, oc_per_group);
   const int64_t tiles = (out_w + tile.width() - 1) / tile.width();
   const ir::Buffer& weight = ctx.param("weight");
-  const bool bias = a.flag("bias");
+  const bool bias = a.bias.value;
   const int64_t work = out.shape[1] * out.shape[2] * out_w * ic_per_group * k[0] * k[1];
   const ir::ForKind block_kind = ctx.worth_parallel(work) ? ir::ForKind::Parallel : ir::ForKind::Serial;
   const Shape weight_shape = {out.shape[1], ic_per_group, k[0], k[1]};
@@ -244,40 +256,40 @@ ir::Stmt lower_conv2d(LowerContext& ctx) {
 }
 
 Tensor reference_conv2d(const ReferenceContext& ctx) {
-  const Attrs& a = ctx.attrs();
+  const Conv2dAttrs& a = ctx.attrs<Conv2dAttrs>();
   auto pads = resolved_padding(a);
-  static const std::map<std::string, ref::PaddingMode> modes = {{"zeros", ref::PaddingMode::zeros},
-                                                                {"reflect", ref::PaddingMode::reflect},
-                                                                {"replicate", ref::PaddingMode::replicate},
-                                                                {"circular", ref::PaddingMode::circular}};
-  ref::Conv2dParams p{.stride = a.pair("stride"),
+  ref::Conv2dParams p{.stride = a.stride.value,
                       .pad_lo = {pads[0][0], pads[1][0]},
                       .pad_hi = {pads[0][1], pads[1][1]},
-                      .dilation = a.pair("dilation"),
-                      .groups = a.integer("groups"),
-                      .padding_mode = modes.at(a.word("padding_mode"))};
+                      .dilation = a.dilation.value,
+                      .groups = a.groups.value,
+                      .padding_mode = a.padding_mode.value};
   return ref::conv2d(ctx.input(), *ctx.param("weight"), ctx.param("bias"), p);
 }
 
-}  // namespace
+using A = Conv2dAttrs;
 
-extern const OpDef conv2d_op{
-    .name = "conv2d",
-    .summary = "2-D convolution over [N, C, H, W] (torch.nn.Conv2d)",
-    .attrs = {optional_int("in_channels", 1),
-              required_int("out_channels", 1, "the number of filters"),
-              required_size2("kernel_size", 1, "the filter size, e.g. 3 or [3, 5]"),
-              size2_attr("stride", 1, 1),
-              padding_attr("padding"),
-              size2_attr("dilation", 1, 1),
-              int_attr("groups", 1, 1),
-              bool_attr("bias", true),
-              choice_attr("padding_mode", {"zeros", "reflect", "replicate", "circular"}, "zeros")},
-    .infer = infer_conv2d,
-    .lower = lower_conv2d,
-    .accepts_epilogue = true,
-    .scratch = conv2d_scratch,
+const OpDef conv2d_op{
+    .schema = {.name = "conv2d",
+               .suggested_for = {"conv"},
+               .summary = "2-D convolution over [N, C, H, W] (torch.nn.Conv2d)",
+               .attrs = attr_schema<A>({bind(&A::in_channels, optional_int("in_channels", 1)),
+                                        bind(&A::out_channels, required_int("out_channels", 1, "the number of filters")),
+                                        bind(&A::kernel_size, required_size2("kernel_size", 1, "the filter size, e.g. 3 or [3, 5]")),
+                                        bind(&A::stride, size2_attr("stride", 1, 1)),
+                                        bind(&A::padding, padding_attr("padding")),
+                                        bind(&A::dilation, size2_attr("dilation", 1, 1)),
+                                        bind(&A::groups, int_attr("groups", 1, 1)),
+                                        bind(&A::bias, bool_attr("bias", true)),
+                                        bind(&A::padding_mode,
+                                             choice_attr("padding_mode", {"zeros", "reflect", "replicate", "circular"}, "zeros"))}),
+               .infer = infer_conv2d},
+    .lowering = {.lower = lower_conv2d, .accepts_epilogue = true, .scratch = conv2d_scratch},
     .reference = reference_conv2d,
 };
+
+const OpRegistration registered(conv2d_op, 100);
+
+}  // namespace
 
 }  // namespace nnc

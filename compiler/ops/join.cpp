@@ -8,6 +8,10 @@
 namespace nnc {
 namespace {
 
+struct ConcatAttrs {
+  Attr<int64_t> dim;
+};
+
 std::string describe_inputs(const InferContext& ctx) {
   std::string text;
   for (size_t i = 0; i < ctx.input_count(); ++i) {
@@ -33,8 +37,8 @@ bool infer_add(InferContext& ctx) {
 bool infer_concat(InferContext& ctx) {
   const Shape& first = ctx.input(0);
   const int64_t rank = static_cast<int64_t>(first.size());
-  int64_t dim = ctx.attrs().integer("dim");
-  if (!ctx.normalise_dim("dim", rank, dim)) return false;
+  int64_t dim = 0;
+  if (!ctx.normalise_dim(ctx.attrs<ConcatAttrs>().dim, rank, dim)) return false;
   int64_t total = 0;
   for (size_t i = 0; i < ctx.input_count(); ++i) {
     const Shape& s = ctx.input(i);
@@ -101,7 +105,7 @@ ir::Expr add_epilogue(const EpilogueContext& e) {
 ir::Stmt lower_concat(LowerContext& ctx) {
   using ir::Expr;
   const TensorRef& out = ctx.output();
-  int64_t dim = ctx.attrs().integer("dim");
+  int64_t dim = ctx.attrs<ConcatAttrs>().dim.value;
   if (dim < 0) dim += static_cast<int64_t>(out.shape.size());
   const AxisView whole = view_around(out.shape, dim);
   std::vector<ir::Stmt> copies;
@@ -124,32 +128,33 @@ ir::Stmt lower_concat(LowerContext& ctx) {
 }
 
 Tensor reference_add(const ReferenceContext& ctx) { return ref::add(ctx.inputs); }
-Tensor reference_concat(const ReferenceContext& ctx) { return ref::concat(ctx.inputs, ctx.attrs().integer("dim")); }
+Tensor reference_concat(const ReferenceContext& ctx) { return ref::concat(ctx.inputs, ctx.attrs<ConcatAttrs>().dim.value); }
 
-}  // namespace
-
-extern const OpDef add_op{
-    .name = "add",
-    .summary = "elementwise sum of two or more tensors of one shape (residual connections)",
-    .variadic = true,
-    .min_inputs = 2,
-    .infer = infer_add,
-    .lower = lower_add,
-    .accepts_epilogue = true,
-    .epilogue = add_epilogue,
+const OpDef add_op{
+    .schema = {.name = "add",
+               .suggested_for = {"sum"},
+               .summary = "elementwise sum of two or more tensors of one shape (residual connections)",
+               .variadic = true,
+               .min_inputs = 2,
+               .infer = infer_add},
+    .lowering = {.lower = lower_add, .accepts_epilogue = true, .epilogue = add_epilogue},
     .reference = reference_add,
 };
 
-extern const OpDef concat_op{
-    .name = "concat",
-    .summary = "join tensors along dim (torch.cat)",
-    .attrs = {int_attr("dim", 1)},
-    .variadic = true,
-    .min_inputs = 1,
-    .infer = infer_concat,
-    .lower = lower_concat,
-    .accepts_epilogue = true,
+const OpDef concat_op{
+    .schema = {.name = "concat",
+               .suggested_for = {"cat"},
+               .summary = "join tensors along dim (torch.cat)",
+               .attrs = attr_schema<ConcatAttrs>({bind(&ConcatAttrs::dim, int_attr("dim", 1))}),
+               .variadic = true,
+               .min_inputs = 1,
+               .infer = infer_concat},
+    .lowering = {.lower = lower_concat, .accepts_epilogue = true},
     .reference = reference_concat,
 };
+
+const OpRegistration registered[] = {{add_op, 900}, {concat_op, 910}};
+
+}  // namespace
 
 }  // namespace nnc

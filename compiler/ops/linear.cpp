@@ -9,24 +9,29 @@
 namespace nnc {
 namespace {
 
+struct LinearAttrs {
+  Attr<int64_t> in_features, out_features;
+  Attr<bool> bias;
+};
+
 bool infer_linear(InferContext& ctx) {
   const Shape& in = ctx.input();
-  const Attrs& a = ctx.attrs();
-  const int64_t features = in.back(), out_features = a.integer("out_features");
+  const LinearAttrs& a = ctx.attrs<LinearAttrs>();
+  const int64_t features = in.back(), out_features = a.out_features.value;
   // A wrong in_features is reported, but the output shape does not depend on it: carry on.
-  if (a.given("in_features") && a.integer("in_features") != features) {
+  if (a.in_features.given && a.in_features.value != features) {
     std::string help = fmt::format("write in_features: {}, or leave it out to have it inferred", features);
     if (in.size() > 2) help += fmt::format(" (linear acts on the last dimension; to use all {} values per sample, "
                                            "put a flatten layer before it)", element_count(Shape(in.begin() + 1, in.end())).value_or(0));
     ctx.error("in-features-mismatch",
               fmt::format("{}: in_features is {}, but its input '{}' has {} feature{} (shape {})", ctx.what(),
-                          a.integer("in_features"), ctx.input_name(), features, features == 1 ? "" : "s", to_string(in)),
-              help, a.loc("in_features"));
+                          a.in_features.value, ctx.input_name(), features, features == 1 ? "" : "s", to_string(in)),
+              help, a.in_features.loc);
   }
   ctx.output = in;
   ctx.output.back() = out_features;
   ctx.params.push_back({"weight", {out_features, features}});
-  if (a.flag("bias")) ctx.params.push_back({"bias", {out_features}});
+  if (a.bias.value) ctx.params.push_back({"bias", {out_features}});
   auto rows = element_count(Shape(in.begin(), in.end() - 1));
   auto macs = rows ? checked::mul(*rows, features) : std::nullopt;
   if (macs) macs = checked::mul(*macs, out_features);
@@ -45,7 +50,7 @@ ir::Stmt lower_linear(LowerContext& ctx) {
   const RegisterTile tile = choose_dot_tile(rows, outputs);
   const int64_t chunks = features / tile.lanes;
   const ir::Buffer& weight = ctx.param("weight");
-  const bool bias = ctx.attrs().flag("bias");
+  const bool bias = ctx.attrs<LinearAttrs>().bias.value;
   const ir::ForKind kind = ctx.worth_parallel(rows * features * outputs) ? ir::ForKind::Parallel : ir::ForKind::Serial;
 
   return loop(ctx, "rb", 0, rows / tile.rows, [&](const Expr& rb) {
@@ -86,17 +91,22 @@ ir::Stmt lower_linear(LowerContext& ctx) {
 
 Tensor reference_linear(const ReferenceContext& ctx) { return ref::linear(ctx.input(), *ctx.param("weight"), ctx.param("bias")); }
 
-}  // namespace
+using A = LinearAttrs;
 
-extern const OpDef linear_op{
-    .name = "linear",
-    .summary = "fully connected layer y = x W^T + b on the last dimension (torch.nn.Linear)",
-    .attrs = {optional_int("in_features", 1), required_int("out_features", 1, "the number of outputs"),
-              bool_attr("bias", true)},
-    .infer = infer_linear,
-    .lower = lower_linear,
-    .accepts_epilogue = true,
+const OpDef linear_op{
+    .schema = {.name = "linear",
+               .suggested_for = {"dense", "fc"},
+               .summary = "fully connected layer y = x W^T + b on the last dimension (torch.nn.Linear)",
+               .attrs = attr_schema<A>({bind(&A::in_features, optional_int("in_features", 1)),
+                                        bind(&A::out_features, required_int("out_features", 1, "the number of outputs")),
+                                        bind(&A::bias, bool_attr("bias", true))}),
+               .infer = infer_linear},
+    .lowering = {.lower = lower_linear, .accepts_epilogue = true},
     .reference = reference_linear,
 };
+
+const OpRegistration registered(linear_op, 400);
+
+}  // namespace
 
 }  // namespace nnc

@@ -13,24 +13,38 @@
 namespace nnc {
 namespace {
 
-bool infer_pool(InferContext& ctx, bool has_dilation) {
+// maxpool2d's and avgpool2d's: each reads the fields it declares.
+struct PoolAttrs {
+  Attr<Pair> kernel_size, stride, padding;
+  Attr<Pair> dilation{.value = {1, 1}};  // maxpool2d
+  Attr<bool> ceil_mode;
+  Attr<bool> count_include_pad;  // avgpool2d
+};
+
+struct AdaptivePoolAttrs {
+  Attr<OutputSize> output_size;
+};
+
+bool infer_pool(InferContext& ctx) {
   if (!ctx.expect_rank(4, "[N, C, H, W]")) return false;
-  const Attrs& a = ctx.attrs();
+  const PoolAttrs& a = ctx.attrs<PoolAttrs>();
   const Shape& in = ctx.input();
   WindowOp w;
   w.is_pool = true;
-  w.kernel = a.pair("kernel_size");
-  w.stride = a.pair("stride");
-  if (has_dilation) w.dilation = a.pair("dilation");
-  w.ceil_mode = a.flag("ceil_mode");
-  auto pad = a.pair("padding");
+  w.kernel = a.kernel_size.value;
+  w.stride = a.stride.value;
+  w.dilation = a.dilation.value;
+  w.ceil_mode = a.ceil_mode.value;
+  w.kernel_loc = a.kernel_size.loc;
+  w.stride_loc = a.stride.loc;
+  const Pair& pad = a.padding.value;
   for (int axis = 0; axis < 2; ++axis) {
     // PyTorch (1.13) bounds pool padding by half the undilated kernel.
     if (pad[axis] > w.kernel[axis] / 2)
       return ctx.error("pool-padding-too-large",
                        fmt::format("{}: padding {} is more than half the kernel size {}", ctx.what(), pad[axis],
                                    w.kernel[axis]),
-                       fmt::format("use padding of at most {} (kernel_size / 2)", w.kernel[axis] / 2), a.loc("padding"));
+                       fmt::format("use padding of at most {} (kernel_size / 2)", w.kernel[axis] / 2), a.padding.loc);
     w.pads[axis] = {pad[axis], pad[axis]};
   }
   std::array<int64_t, 2> out{};
@@ -38,9 +52,6 @@ bool infer_pool(InferContext& ctx, bool has_dilation) {
   ctx.output = {in[0], in[1], out[0], out[1]};
   return true;
 }
-
-bool infer_maxpool2d(InferContext& ctx) { return infer_pool(ctx, true); }
-bool infer_avgpool2d(InferContext& ctx) { return infer_pool(ctx, false); }
 
 // Adaptive window i along an axis covers [floor(i*in/out), ceil((i+1)*in/out)).
 std::string adaptive_formula(const char* axis, int64_t in, int64_t out) {
@@ -60,10 +71,10 @@ std::string adaptive_formula(const char* axis, int64_t in, int64_t out) {
 
 bool infer_adaptive_avgpool2d(InferContext& ctx) {
   if (!ctx.expect_rank(4, "[N, C, H, W]")) return false;
-  const AttrValue& size = ctx.attrs().get("output_size");
+  const OutputSize& size = ctx.attrs<AdaptivePoolAttrs>().output_size.value;
   const Shape& in = ctx.input();
-  int64_t oh = size.keep[0] ? in[2] : size.ints[0];
-  int64_t ow = size.keep[1] ? in[3] : size.ints[1];
+  int64_t oh = size.keep[0] ? in[2] : size.sizes[0];
+  int64_t ow = size.keep[1] ? in[3] : size.sizes[1];
   ctx.output = {in[0], in[1], oh, ow};
   ctx.formulas.push_back(adaptive_formula("OH", in[2], oh));
   ctx.formulas.push_back(adaptive_formula("OW", in[3], ow));
@@ -85,18 +96,17 @@ ir::Stmt pool_loops(LowerContext& ctx, const std::function<ir::Stmt(const PoolWi
 }
 
 // for kh, kw over the window: `visit(input index)` where the position is inside the input.
-ir::Stmt window_taps(LowerContext& ctx, const PoolWindow& p, std::array<int64_t, 2> dilation,
-                     const std::function<ir::Stmt(const Expr&)>& visit) {
-  const Attrs& a = ctx.attrs();
+ir::Stmt window_taps(LowerContext& ctx, const PoolWindow& p, const std::function<ir::Stmt(const Expr&)>& visit) {
+  const PoolAttrs& a = ctx.attrs<PoolAttrs>();
   const Shape& in = ctx.input().shape;
-  const auto k = a.pair("kernel_size"), s = a.pair("stride"), pad = a.pair("padding");
+  const Pair &k = a.kernel_size.value, &s = a.stride.value, &pad = a.padding.value, &dilation = a.dilation.value;
   return loop(ctx, "kh", 0, k[0], [&](const Expr& kh) {
     return loop(ctx, "kw", 0, k[1], [&](const Expr& kw) {
       std::string ih = ctx.fresh_name("ih"), iw = ctx.fresh_name("iw");
       Expr h = ir::i64_var(ih), w = ir::i64_var(iw);
       ir::Stmt guarded = visit(flat_index(in, {p.n, p.c, h, w}));
       // Without padding or ceil_mode every window lies inside the input.
-      if (pad[0] || pad[1] || a.flag("ceil_mode"))
+      if (pad[0] || pad[1] || a.ceil_mode.value)
         guarded = ir::IfThenElse::make(h >= Expr(0) && h < Expr(in[2]) && w >= Expr(0) && w < Expr(in[3]), guarded);
       return ir::LetStmt::make(ih, p.oh * Expr(s[0]) - Expr(pad[0]) + kh * Expr(dilation[0]),
                                ir::LetStmt::make(iw, p.ow * Expr(s[1]) - Expr(pad[1]) + kw * Expr(dilation[1]), guarded));
@@ -116,7 +126,7 @@ ir::Stmt lower_maxpool2d(LowerContext& ctx) {
   return pool_loops(ctx, [&](const PoolWindow& p) {
     return with_accumulator(ctx, [&](const AccumulatorTile& acc) {
       Expr best = acc.value(0, 0);
-      ir::Stmt taps = window_taps(ctx, p, ctx.attrs().pair("dilation"), [&](const Expr& i) {
+      ir::Stmt taps = window_taps(ctx, p, [&](const Expr& i) {
         std::string name = ctx.fresh_name("v");
         Expr v = ir::Var::make(ir::Type::f32(), name);
         // PyTorch's rule: a NaN in the window wins.
@@ -129,15 +139,15 @@ ir::Stmt lower_maxpool2d(LowerContext& ctx) {
 }
 
 ir::Stmt lower_avgpool2d(LowerContext& ctx) {
-  const Attrs& a = ctx.attrs();
+  const PoolAttrs& a = ctx.attrs<PoolAttrs>();
   const TensorRef& in = ctx.input();
   const TensorRef& out = ctx.output();
-  const auto k = a.pair("kernel_size"), s = a.pair("stride"), pad = a.pair("padding");
-  const bool include_pad = a.flag("count_include_pad");
+  const Pair &k = a.kernel_size.value, &s = a.stride.value, &pad = a.padding.value;
+  const bool include_pad = a.count_include_pad.value;
   return pool_loops(ctx, [&](const PoolWindow& p) {
     return with_accumulator(ctx, [&](const AccumulatorTile& acc) {
       Expr sum = acc.value(0, 0);
-      ir::Stmt taps = window_taps(ctx, p, {1, 1}, [&](const Expr& i) { return acc.set(0, 0, sum + ir::Load::make(in.buffer, i)); });
+      ir::Stmt taps = window_taps(ctx, p, [&](const Expr& i) { return acc.set(0, 0, sum + ir::Load::make(in.buffer, i)); });
       // PyTorch's divisor: the window clipped to the padded input, or to the input alone.
       Expr h0 = p.oh * Expr(s[0]) - Expr(pad[0]), w0 = p.ow * Expr(s[1]) - Expr(pad[1]);
       Expr h1 = ir::min(h0 + Expr(k[0]), Expr(in.shape[2] + pad[0])), w1 = ir::min(w0 + Expr(k[1]), Expr(in.shape[3] + pad[1]));
@@ -182,51 +192,62 @@ ir::Stmt lower_adaptive_avgpool2d(LowerContext& ctx) {
 ref::Pair output_hw(const ReferenceContext& ctx) { return {(*ctx.layer.shape)[2], (*ctx.layer.shape)[3]}; }
 
 Tensor reference_maxpool2d(const ReferenceContext& ctx) {
-  const Attrs& a = ctx.attrs();
-  return ref::maxpool2d(ctx.input(), {.kernel = a.pair("kernel_size"), .stride = a.pair("stride"), .padding = a.pair("padding"),
-                                      .dilation = a.pair("dilation"), .output = output_hw(ctx)});
+  const PoolAttrs& a = ctx.attrs<PoolAttrs>();
+  return ref::maxpool2d(ctx.input(), {.kernel = a.kernel_size.value, .stride = a.stride.value, .padding = a.padding.value,
+                                      .dilation = a.dilation.value, .output = output_hw(ctx)});
 }
 
 Tensor reference_avgpool2d(const ReferenceContext& ctx) {
-  const Attrs& a = ctx.attrs();
-  return ref::avgpool2d(ctx.input(), {.kernel = a.pair("kernel_size"), .stride = a.pair("stride"), .padding = a.pair("padding"),
-                                      .count_include_pad = a.flag("count_include_pad"), .output = output_hw(ctx)});
+  const PoolAttrs& a = ctx.attrs<PoolAttrs>();
+  return ref::avgpool2d(ctx.input(), {.kernel = a.kernel_size.value, .stride = a.stride.value, .padding = a.padding.value,
+                                      .count_include_pad = a.count_include_pad.value, .output = output_hw(ctx)});
 }
 
 Tensor reference_adaptive_avgpool2d(const ReferenceContext& ctx) { return ref::adaptive_avgpool2d(ctx.input(), output_hw(ctx)); }
 
-}  // namespace
+using P = PoolAttrs;
 
-extern const OpDef maxpool2d_op{
-    .name = "maxpool2d",
-    .summary = "max over sliding windows (torch.nn.MaxPool2d)",
-    .attrs = {required_size2("kernel_size", 1, "the window size, e.g. 2"), size2_same_as("stride", "kernel_size", 1),
-              size2_attr("padding", 0, 0), size2_attr("dilation", 1, 1), bool_attr("ceil_mode", false)},
-    .infer = infer_maxpool2d,
-    .lower = lower_maxpool2d,
-    .accepts_epilogue = true,
+const OpDef maxpool2d_op{
+    .schema = {.name = "maxpool2d",
+               .suggested_for = {"maxpool"},
+               .summary = "max over sliding windows (torch.nn.MaxPool2d)",
+               .attrs = attr_schema<P>({bind(&P::kernel_size, required_size2("kernel_size", 1, "the window size, e.g. 2")),
+                                        bind(&P::stride, size2_same_as("stride", "kernel_size", 1)),
+                                        bind(&P::padding, size2_attr("padding", 0, 0)),
+                                        bind(&P::dilation, size2_attr("dilation", 1, 1)),
+                                        bind(&P::ceil_mode, bool_attr("ceil_mode", false))}),
+               .infer = infer_pool},
+    .lowering = {.lower = lower_maxpool2d, .accepts_epilogue = true},
     .reference = reference_maxpool2d,
 };
 
-extern const OpDef avgpool2d_op{
-    .name = "avgpool2d",
-    .summary = "mean over sliding windows (torch.nn.AvgPool2d)",
-    .attrs = {required_size2("kernel_size", 1, "the window size, e.g. 2"), size2_same_as("stride", "kernel_size", 1),
-              size2_attr("padding", 0, 0), bool_attr("ceil_mode", false), bool_attr("count_include_pad", true)},
-    .infer = infer_avgpool2d,
-    .lower = lower_avgpool2d,
-    .accepts_epilogue = true,
+const OpDef avgpool2d_op{
+    .schema = {.name = "avgpool2d",
+               .suggested_for = {"avgpool"},
+               .summary = "mean over sliding windows (torch.nn.AvgPool2d)",
+               .attrs = attr_schema<P>({bind(&P::kernel_size, required_size2("kernel_size", 1, "the window size, e.g. 2")),
+                                        bind(&P::stride, size2_same_as("stride", "kernel_size", 1)),
+                                        bind(&P::padding, size2_attr("padding", 0, 0)),
+                                        bind(&P::ceil_mode, bool_attr("ceil_mode", false)),
+                                        bind(&P::count_include_pad, bool_attr("count_include_pad", true))}),
+               .infer = infer_pool},
+    .lowering = {.lower = lower_avgpool2d, .accepts_epilogue = true},
     .reference = reference_avgpool2d,
 };
 
-extern const OpDef adaptive_avgpool2d_op{
-    .name = "adaptive_avgpool2d",
-    .summary = "mean over windows chosen to give a fixed output size (torch.nn.AdaptiveAvgPool2d)",
-    .attrs = {required_output_size("output_size", "the output height and width, e.g. 1 or [7, 7]")},
-    .infer = infer_adaptive_avgpool2d,
-    .lower = lower_adaptive_avgpool2d,
-    .accepts_epilogue = true,
+const OpDef adaptive_avgpool2d_op{
+    .schema = {.name = "adaptive_avgpool2d",
+               .suggested_for = {"adaptiveavgpool2d", "globalavgpool"},
+               .summary = "mean over windows chosen to give a fixed output size (torch.nn.AdaptiveAvgPool2d)",
+               .attrs = attr_schema<AdaptivePoolAttrs>({bind(&AdaptivePoolAttrs::output_size,
+                                                             required_output_size("output_size", "the output height and width, e.g. 1 or [7, 7]"))}),
+               .infer = infer_adaptive_avgpool2d},
+    .lowering = {.lower = lower_adaptive_avgpool2d, .accepts_epilogue = true},
     .reference = reference_adaptive_avgpool2d,
 };
+
+const OpRegistration registered[] = {{maxpool2d_op, 200}, {avgpool2d_op, 210}, {adaptive_avgpool2d_op, 220}};
+
+}  // namespace
 
 }  // namespace nnc

@@ -1,31 +1,61 @@
-// The one list of ops nnc knows. Adding an op: its file, and one line in each list below.
-#include "ops/op.h"
+#include "ops/registry.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+#include <stdexcept>
 
 namespace nnc {
+namespace {
 
-extern const OpDef conv2d_op, maxpool2d_op, avgpool2d_op, adaptive_avgpool2d_op, batchnorm2d_op, linear_op,
-    flatten_op, relu_op, sigmoid_op, tanh_op, silu_op, leaky_relu_op, gelu_op, softmax_op, dropout_op, add_op,
-    concat_op;
-
-const std::vector<const OpDef*>& all_ops() {
-  static const std::vector<const OpDef*> ops = {
-      &conv2d_op,  &maxpool2d_op, &avgpool2d_op, &adaptive_avgpool2d_op, &batchnorm2d_op, &linear_op,
-      &flatten_op, &relu_op,      &sigmoid_op,   &tanh_op,               &silu_op,        &leaky_relu_op,
-      &gelu_op,    &softmax_op,   &dropout_op,   &add_op,                &concat_op,
-  };
-  return ops;
+// Filled while nnc_core loads, before anything asks for the registry.
+std::vector<OpRegistry::Entry>& registered() {
+  static std::vector<OpRegistry::Entry> entries;
+  return entries;
 }
 
-const OpDef* find_op(std::string_view name) {
-  for (const OpDef* op : all_ops())
-    if (op->name == name) return op;
-  return nullptr;
+}  // namespace
+
+OpRegistration::OpRegistration(const OpDef& op, int order) { registered().push_back({&op, order}); }
+
+OpRegistry::OpRegistry(std::vector<Entry> entries) {
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.order < b.order; });
+  std::set<std::string_view> names;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const OpSchema& schema = entries[i].op->schema;
+    if (i > 0 && entries[i - 1].order == entries[i].order)
+      throw std::logic_error(fmt::format("this is a bug in nnc: ops '{}' and '{}' have the same order {}",
+                                         entries[i - 1].op->schema.name, schema.name, entries[i].order));
+    std::vector<std::string_view> own = {schema.name};
+    own.insert(own.end(), schema.aliases.begin(), schema.aliases.end());
+    for (std::string_view name : own)
+      if (!names.insert(name).second)
+        throw std::logic_error(fmt::format("this is a bug in nnc: op name or alias '{}' is used twice", name));
+    ops_.push_back(entries[i].op);
+    schemas_.push_back(&schema);
+  }
 }
 
-std::vector<std::string> op_names() {
-  std::vector<std::string> names;
-  for (const OpDef* op : all_ops()) names.push_back(op->name);
-  return names;
+const OpDef* OpRegistry::find(std::string_view name) const {
+  const OpSchema* schema = find_schema(schemas_, name);
+  if (!schema) return nullptr;
+  return ops_[std::find(schemas_.begin(), schemas_.end(), schema) - schemas_.begin()];
 }
+
+const OpDef& OpRegistry::op_of(const Layer& layer) const {
+  for (const OpDef* op : ops_)
+    if (&op->schema == layer.schema) return *op;
+  throw std::logic_error(fmt::format("this is a bug in nnc: layer '{}' has no op of this registry", layer.name));
+}
+
+const OpRegistry& op_registry() {
+  static const OpRegistry registry(registered());
+  return registry;
+}
+
+const LayerLowering& lowering_of(const Layer& layer) { return op_registry().op_of(layer).lowering; }
+
+ReferenceKernel reference_of(const Layer& layer) { return op_registry().op_of(layer).reference; }
 
 }  // namespace nnc

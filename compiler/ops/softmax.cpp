@@ -8,9 +8,13 @@
 namespace nnc {
 namespace {
 
+struct SoftmaxAttrs {
+  Attr<int64_t> dim;
+};
+
 bool infer_softmax(InferContext& ctx) {
-  int64_t dim = ctx.attrs().integer("dim");
-  if (!ctx.normalise_dim("dim", static_cast<int64_t>(ctx.input().size()), dim)) return false;
+  int64_t dim = 0;
+  if (!ctx.normalise_dim(ctx.attrs<SoftmaxAttrs>().dim, static_cast<int64_t>(ctx.input().size()), dim)) return false;
   ctx.output = ctx.input();
   return true;
 }
@@ -20,7 +24,7 @@ ir::Stmt lower_softmax(LowerContext& ctx) {
   using ir::Expr;
   const TensorRef& in = ctx.input();
   const TensorRef& out = ctx.output();
-  int64_t dim = ctx.attrs().integer("dim");
+  int64_t dim = ctx.attrs<SoftmaxAttrs>().dim.value;
   if (dim < 0) dim += static_cast<int64_t>(in.shape.size());
   const AxisView v = view_around(in.shape, dim);
   ir::Buffer acc = ir::local_buffer(ctx.fresh_name("acc"), 2);  // [max, sum]
@@ -45,18 +49,19 @@ ir::Stmt lower_softmax(LowerContext& ctx) {
   });
 }
 
-Tensor reference_softmax(const ReferenceContext& ctx) { return ref::softmax(ctx.input(), ctx.attrs().integer("dim")); }
+Tensor reference_softmax(const ReferenceContext& ctx) { return ref::softmax(ctx.input(), ctx.attrs<SoftmaxAttrs>().dim.value); }
 
-}  // namespace
-
-extern const OpDef softmax_op{
-    .name = "softmax",
-    .summary = "exp(x) / sum(exp(x)) along dim (torch.nn.Softmax)",
-    .attrs = {int_attr("dim", 1)},
-    .infer = infer_softmax,
-    .lower = lower_softmax,
-    .accepts_epilogue = true,
+const OpDef softmax_op{
+    .schema = {.name = "softmax",
+               .summary = "exp(x) / sum(exp(x)) along dim (torch.nn.Softmax)",
+               .attrs = attr_schema<SoftmaxAttrs>({bind(&SoftmaxAttrs::dim, int_attr("dim", 1))}),
+               .infer = infer_softmax},
+    .lowering = {.lower = lower_softmax, .accepts_epilogue = true},
     .reference = reference_softmax,
 };
+
+const OpRegistration registered(softmax_op, 700);
+
+}  // namespace
 
 }  // namespace nnc

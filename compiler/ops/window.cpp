@@ -170,7 +170,7 @@ bool infer_window(InferContext& ctx, const WindowOp& op, int64_t in_h, int64_t i
                                square ? fmt::format("{} and {}", row_word(0, extent), row_word(1, extent)) : row_word(i, extent),
                                a.input + a.pad_lo + a.pad_hi, a.input, a.pad_lo + a.pad_hi,
                                square ? "height and width" : i == 0 ? "height" : "width", results[i].output),
-                   help, ctx.attrs().loc("kernel_size"));
+                   help, op.kernel_loc);
   }
   if (!ok) return false;
 
@@ -191,7 +191,7 @@ bool infer_window(InferContext& ctx, const WindowOp& op, int64_t in_h, int64_t i
     std::string count = lost == 1 ? "" : std::to_string(lost) + " ";
     std::string what_is_lost = square ? fmt::format("{}{} and {}", count, row_word(0, lost), row_word(1, lost))
                                       : fmt::format("{}{}", count, row_word(i, lost));
-    SourceLoc loc = ctx.attrs().given("stride") ? ctx.attrs().loc("stride") : ctx.attrs().loc("kernel_size");
+    SourceLoc loc = op.stride_loc.line ? op.stride_loc : op.kernel_loc;
     ctx.warning("inexact-window",
                 fmt::format("{}: the window does not fit the input exactly: {} + {} - {}*({}-1) - 1 = {} is not a multiple "
                             "of the stride {}, so the last {} of the input {} never read",

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "ops/op.h"
+#include "graph/infer_context.h"
 
 namespace nnc {
 
@@ -37,6 +37,8 @@ struct WindowOp {
   bool ceil_mode = false;
   bool is_pool = false;         // pools keep padding <= kernel/2
   bool symmetric_padding = true;  // false for `same` with an even dilated kernel
+  SourceLoc kernel_loc;  // where kernel_size is written
+  SourceLoc stride_loc;  // where stride is written; empty when it is a default
 };
 
 // Computes both spatial output sizes of a [N, C, H, W] input into out, records the worked

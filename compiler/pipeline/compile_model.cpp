@@ -3,12 +3,13 @@
 #include "codegen/cpp/code_printer.h"
 #include "ir/simplify.h"
 #include "ir/verify.h"
+#include "ops/registry.h"
 
 namespace nnc {
 namespace {
 
 void lower(const Graph& graph, const CompileOptions& options, LoweredModel& model) {
-  model = lower_graph(graph, LowerOptions{.threads = options.threads});
+  model = lower_graph(graph, LowerOptions{.threads = options.threads}, lowering_of);
 }
 
 void simplify_kernels(const Graph&, const CompileOptions&, LoweredModel& model) {

@@ -7,6 +7,7 @@
 #include "frontend/model_reader.h"
 #include "graph/shape_inference.h"
 #include "nnc/file_io.h"
+#include "ops/registry.h"
 
 namespace nnc {
 namespace {
@@ -36,7 +37,7 @@ LoadedModel load_model_text(const std::string& path, std::string text) {
   LoadedModel model;
   model.path = path;
   model.source.emplace(path, std::move(text));
-  model.graph = read_model(*model.source, std::filesystem::path(path).stem().string(), model.diags);
+  model.graph = read_model(*model.source, std::filesystem::path(path).stem().string(), op_registry().schemas(), model.diags);
   infer_shapes(model.graph, model.diags);
   return model;
 }

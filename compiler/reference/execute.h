@@ -6,6 +6,7 @@
 
 #include "graph/graph.h"
 #include "nnc/tensor.h"
+#include "reference/reference_kernel.h"
 
 namespace nnc {
 
@@ -14,7 +15,8 @@ struct ReferenceResult {
   std::map<std::string, Tensor> layers;  // every computed layer's output, by name
 };
 
-// `params` maps "<layer>.<key>" to each parameter of the graph.
-ReferenceResult run_reference(const Graph& graph, const std::map<std::string, Tensor>& params, const Tensor& input);
+// `params` maps "<layer>.<key>" to each parameter of the graph; `kernels` gives each layer's.
+ReferenceResult run_reference(const Graph& graph, const std::map<std::string, Tensor>& params, const Tensor& input,
+                              const ReferenceLookup& kernels);
 
 }  // namespace nnc

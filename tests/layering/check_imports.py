@@ -17,7 +17,7 @@ ALLOWED = {
     "frontend": {"graph"},
     "lower": {"graph", "ir"},
     "reference": {"graph"},
-    "ops": {"graph", "ir", "lower"},
+    "ops": {"graph", "ir", "lower", "reference"},
     "codegen": {"ir"},
     "pipeline": {"frontend", "ops", "lower", "graph", "ir", "reference", "codegen"},
     "driver": {"pipeline", "frontend", "ops", "lower", "graph", "ir", "reference", "codegen"},

@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include "ops/op.h"
+#include "ops/registry.h"
 
 namespace nnc_shapes {
 namespace {
@@ -53,8 +53,8 @@ CaseModel case_model(const json& table_case) {
   const json& inputs = table_case.at("inputs");
   CaseModel model;
   std::string layers, input_line;
-  const nnc::OpDef* def = nnc::find_op(op);
-  if (def && def->variadic) {
+  const nnc::OpDef* def = nnc::op_registry().find(op);
+  if (def && def->schema.variadic) {
     std::string names;
     for (size_t i = 0; i < inputs.size(); ++i) {
       const std::string name = fmt::format("in{}", i);

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "case_model.h"
-#include "ops/op.h"
+#include "ops/registry.h"
 #include "pipeline/model_loader.h"
 
 namespace {
@@ -56,10 +56,10 @@ TEST_CASE("the table has accepted cases for every op nnc knows, and no other ops
   std::set<std::string> accepted, known;
   for (const json& c : table_cases()) {
     const std::string op = c.at("op").get<std::string>();
-    CHECK(nnc::find_op(op) != nullptr);
+    CHECK(nnc::op_registry().find(op) != nullptr);
     if (!c.contains("error")) accepted.insert(op);
   }
-  for (const std::string& op : nnc::op_names()) known.insert(op);
+  for (const nnc::OpDef* op : nnc::op_registry().ops()) known.insert(op->schema.name);
   CHECK(accepted == known);
 }
 

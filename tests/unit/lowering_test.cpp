@@ -9,6 +9,7 @@
 #include "lower/memory_plan.h"
 #include "lower/schedule.h"
 #include "model_helpers.h"
+#include "ops/registry.h"
 #include "pipeline/compile_model.h"
 
 using namespace nnc;
@@ -44,7 +45,7 @@ TEST_CASE("elementwise layers fuse into their producer", "[schedule]") {
                           "  - {op: relu}\n"
                           "  - {op: maxpool2d, kernel_size: 2}\n"
                           "  - {op: sigmoid}\n");
-  std::vector<Step> steps = schedule_graph(m.graph);
+  std::vector<Step> steps = schedule_graph(m.graph, lowering_of);
   REQUIRE(steps.size() == 2);
   CHECK(steps[0].producer == 0);
   CHECK(steps[0].epilogues == std::vector<int>{1, 2});
@@ -58,7 +59,7 @@ TEST_CASE("a tensor read twice is not fused away", "[schedule]") {
                           "  - {op: sigmoid, name: b, input: a}\n"
                           "  - {op: tanh, name: c, input: a}\n"
                           "  - {op: add, inputs: [b, c]}\n");
-  std::vector<Step> steps = schedule_graph(m.graph);
+  std::vector<Step> steps = schedule_graph(m.graph, lowering_of);
   // `a` has two readers, so it is stored and b and c each run as a kernel of their own; the add
   // fuses into c's kernel, which runs after b's.
   REQUIRE(steps.size() == 3);
@@ -71,7 +72,7 @@ TEST_CASE("a long chain is split into kernels of bounded length", "[schedule]") 
   std::string layers;
   for (int i = 0; i < 200; ++i) layers += "  - {op: relu}\n";
   LoadedModel m = valid_model("[1, 4]", layers);
-  std::vector<Step> steps = schedule_graph(m.graph);
+  std::vector<Step> steps = schedule_graph(m.graph, lowering_of);
   CHECK(steps.size() == 4);  // 1 + 64 layers per kernel: 65 + 65 + 65 + 5
   for (const Step& s : steps) CHECK(s.epilogues.size() <= 64);
 }
@@ -81,7 +82,7 @@ TEST_CASE("layers the output does not depend on are not scheduled", "[schedule]"
                           "  - {op: relu, name: a}\n"
                           "  - {op: sigmoid, name: unused}\n"
                           "  - {op: tanh, input: a}\n");
-  for (const Step& s : schedule_graph(m.graph))
+  for (const Step& s : schedule_graph(m.graph, lowering_of))
     for (int l : s.layers()) CHECK(l != 1);
 }
 
@@ -93,7 +94,7 @@ TEST_CASE("the memory plan reuses dead tensors and aligns every offset", "[memor
                           "  - {op: maxpool2d, kernel_size: 2}\n"
                           "  - {op: flatten}\n"
                           "  - {op: linear, out_features: 3}\n");
-  ModelPlan plan = plan_model(m.graph);
+  ModelPlan plan = plan_model(m.graph, lowering_of);
   const MemoryPlan& mem = plan.memory;
   int64_t largest_pair = 0;
   for (size_t s = 0; s < plan.steps.size(); ++s) {

@@ -1,14 +1,8 @@
+#include "graph/infer_context.h"
+
 #include <fmt/format.h>
 
-#include "ops/op.h"
-
 namespace nnc {
-
-const Tensor* ReferenceContext::param(const std::string& key) const {
-  for (size_t i = 0; i < layer.params.size(); ++i)
-    if (layer.params[i].key == key) return params[i];
-  return nullptr;
-}
 
 std::string InferContext::what() const { return fmt::format("{} '{}'", layer_.op, layer_.name); }
 
@@ -34,27 +28,28 @@ bool InferContext::expect_rank(size_t rank, const char* layout) {
   return true;
 }
 
-bool InferContext::normalise_dim(const char* attr, int64_t rank, int64_t& dim) {
-  int64_t given = dim;
+bool InferContext::normalise_dim(const Attr<int64_t>& attr, int64_t rank, int64_t& dim) {
+  const int64_t given = attr.value;
+  dim = given;
   if (dim < 0) dim += rank;
   if (dim >= 0 && dim < rank) return true;
   return error("bad-dim",
-               fmt::format("{}: {} is {}, but the input '{}' has {} dimensions (shape {})", what(), attr, given,
+               fmt::format("{}: {} is {}, but the input '{}' has {} dimensions (shape {})", what(), attr.name, given,
                            input_name(), rank, to_string(input())),
-               fmt::format("use a dimension in [{}, {}]", -rank, rank - 1), attrs().loc(attr));
+               fmt::format("use a dimension in [{}, {}]", -rank, rank - 1), attr.loc);
 }
 
-bool InferContext::check_given(const char* attr, int64_t inferred, const std::string& what_it_is) {
-  if (!attrs().given(attr) || attrs().integer(attr) == inferred) return true;
-  std::string code = std::string(attr);
+bool InferContext::check_given(const Attr<int64_t>& attr, int64_t inferred, const std::string& what_it_is) {
+  if (!attr.given || attr.value == inferred) return true;
+  std::string code = attr.name;
   for (char& c : code)
     if (c == '_') c = '-';
   std::string noun = what_it_is;
   if (inferred == 1 && noun.ends_with('s')) noun.pop_back();
   return error(ErrorCode::named(code + "-mismatch"),
-               fmt::format("{}: {} is {}, but its input '{}' has {} {} (shape {})", what(), attr, attrs().integer(attr),
+               fmt::format("{}: {} is {}, but its input '{}' has {} {} (shape {})", what(), attr.name, attr.value,
                            input_name(), inferred, noun, to_string(input())),
-               fmt::format("write {}: {}, or leave it out to have it inferred", attr, inferred), attrs().loc(attr));
+               fmt::format("write {}: {}, or leave it out to have it inferred", attr.name, inferred), attr.loc);
 }
 
 }  // namespace nnc

@@ -1,4 +1,4 @@
-#include "ops/attributes.h"
+#include "graph/attributes.h"
 
 #include <fmt/format.h>
 

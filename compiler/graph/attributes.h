@@ -1,6 +1,7 @@
 #pragma once
 // The attribute schema of an op (names, types, defaults) and the values a layer gives them.
-// The schema drives parsing, "did you mean", defaults and the docs.
+// The schema drives parsing, "did you mean", defaults and the docs; each op decodes the values
+// once into its own struct of Attr<T> fields (ops/typed_attrs.h).
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -80,6 +81,15 @@ class Attrs {
  private:
   const AttrValue* find(std::string_view name) const;
   std::vector<std::pair<std::string, AttrValue>> values_;
+};
+
+// One attribute as an op reads it: its typed value, and where the YAML wrote it, for diagnostics.
+template <typename T>
+struct Attr {
+  std::string name;
+  T value{};
+  bool given = false;  // written in the YAML (else a default)
+  SourceLoc loc;       // the key: value pair, when given
 };
 
 // The value an attribute takes when the layer leaves it out.

@@ -1,0 +1,42 @@
+#pragma once
+// What the front end needs to read a layer of an op, and what shape inference runs on it: the
+// op's names, its attribute schema and decoder, how it reads its inputs, and its shape rule. The
+// ops fill these in (ops/op.h); the graph never knows the ops themselves.
+#include <any>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "graph/attributes.h"
+
+namespace nnc {
+
+class InferContext;
+
+struct AttrSchema {
+  std::vector<AttrSpec> specs;
+  // The values read, defaults filled in, as the op's own attribute struct (empty for an op
+  // without attributes).
+  std::function<std::any(const Attrs&)> decode = [](const Attrs&) { return std::any(); };
+};
+
+struct OpSchema {
+  std::string name;
+  std::vector<std::string> aliases;        // other names the reader accepts for the op
+  std::vector<std::string> suggested_for;  // names from PyTorch or Keras, answered with "did you mean"
+  std::string summary;
+  AttrSchema attrs;
+  bool variadic = false;  // reads `inputs: [...]` (add, concat) instead of one `input`
+  size_t min_inputs = 1;
+  bool (*infer)(InferContext&) = nullptr;  // fills the output shape; false after an error
+};
+
+// Every op the reader knows, in the registry's order.
+using OpSchemas = std::span<const OpSchema* const>;
+
+// The op called `name` or with `name` among its aliases; null when there is none.
+const OpSchema* find_schema(OpSchemas ops, std::string_view name);
+
+}  // namespace nnc

@@ -56,7 +56,7 @@ def main():
         run = subprocess.run([args.nnc, "bench", path, "--format", "json", "--threads", str(args.threads)],
                              capture_output=True, text=True, check=True)
         nnc = json.loads(run.stdout)
-        model = nnc_torch.load(path)
+        model = nnc_torch.load(path, args.nnc)
         model.eval()
         x = torch.randn(*model.input_shape)
         torch_ms, _ = torch_median_ms(model, x)

@@ -1,10 +1,14 @@
-// `nnc ops [--format text|markdown]`: every op with its attributes, types and defaults, straight
-// from the schemas the front end checks models against (docs/model-format.md embeds the markdown).
+// `nnc ops [--format text|markdown|json]`: every op with its attributes, types and defaults, straight
+// from the schemas the front end checks models against (docs/model-format.md embeds the markdown);
+// json adds the parameters and the PyTorch twin that the Python tests build their models from.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cctype>
 #include <iostream>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "driver/commands.h"
 #include "ops/registry.h"
@@ -39,13 +43,133 @@ std::string inputs_text(const OpSchema& op) {
   return op.min_inputs > 1 ? fmt::format("inputs ({}+)", op.min_inputs) : "inputs";
 }
 
+using json = nlohmann::ordered_json;
+
+std::string type_word(AttrType type) {
+  switch (type) {
+    case AttrType::Int: return "int";
+    case AttrType::Size2: return "size2";
+    case AttrType::Padding: return "padding";
+    case AttrType::OutputSize: return "output_size";
+    case AttrType::Bool: return "bool";
+    case AttrType::Float: return "float";
+    case AttrType::Choice: return "choice";
+  }
+  return "";
+}
+
+// A value as a model file writes it: 5, [5, 3], "same", true, 0.5.
+json value_json(const AttrValue& v) {
+  switch (v.type) {
+    case AttrType::Int: return v.ints[0];
+    case AttrType::Bool: return v.flag;
+    case AttrType::Float: return v.number;
+    case AttrType::Choice: return v.word;
+    case AttrType::Padding:
+      if (!v.word.empty()) return v.word;
+      [[fallthrough]];
+    case AttrType::Size2:
+    case AttrType::OutputSize:
+      if (v.ints[0] == v.ints[1]) return v.ints[0];
+      return json::array({v.ints[0], v.ints[1]});
+  }
+  return nullptr;
+}
+
+// Exactly one of required, default, same_as (the default is that attribute's value) or inferred.
+json attribute_json(const AttrSpec& spec) {
+  json a = {{"name", spec.name}, {"type", type_word(spec.type)}};
+  if (spec.required) a["required"] = true;
+  else if (!spec.same_as.empty()) a["same_as"] = spec.same_as;
+  else if (spec.has_default) a["default"] = value_json(default_value(spec, Attrs()));
+  else a["inferred"] = true;
+  if (spec.min_int) a["min"] = *spec.min_int;
+  if (!spec.choices.empty()) a["choices"] = spec.choices;
+  return a;
+}
+
+json param_json(const ParamDecl& param) {
+  json p = {{"name", param.name}, {"shape", param.shape}};
+  if (!param.only_if.empty()) p["only_if"] = param.only_if;
+  return p;
+}
+
+const char* inputs_word(TorchInputs inputs) {
+  switch (inputs) {
+    case TorchInputs::One: return "one";
+    case TorchInputs::Fold: return "fold";
+    case TorchInputs::List: return "list";
+  }
+  return "";
+}
+
+const char* when_left_out_word(WhenLeftOut when) {
+  switch (when) {
+    case WhenLeftOut::TorchDefault: return "torch_default";
+    case WhenLeftOut::NncDefault: return "nnc_default";
+    case WhenLeftOut::InputDim: return "input_dim";
+  }
+  return "";
+}
+
+// Every attribute's way into the call, the unlisted ones included (their own name, PyTorch's default).
+json torch_json(const OpDef& def) {
+  const TorchTwin& twin = def.torch;
+  const std::vector<AttrSpec>& specs = def.schema.attrs.specs;
+  for (const TorchArg& declared : twin.args)
+    if (std::none_of(specs.begin(), specs.end(), [&](const AttrSpec& spec) { return spec.name == declared.attr; }))
+      throw std::logic_error(fmt::format("this is a bug in nnc: {}'s PyTorch twin maps no attribute '{}'", def.schema.name, declared.attr));
+  json args = json::array();
+  for (const AttrSpec& spec : specs) {
+    TorchArg arg{.attr = spec.name};
+    for (const TorchArg& declared : twin.args)
+      if (declared.attr == spec.name) arg = declared;
+    json a = {{"attr", arg.attr}};
+    if (arg.dropped) a["keyword"] = nullptr;
+    else a["keyword"] = arg.keyword.empty() ? arg.attr : arg.keyword;
+    a["when_left_out"] = when_left_out_word(arg.when_left_out);
+    if (arg.when_left_out == WhenLeftOut::InputDim) a["input_dim"] = arg.input_dim;
+    args.push_back(std::move(a));
+  }
+  json t;
+  if (!twin.module.empty()) t["module"] = twin.module;
+  else t["function"] = twin.function;
+  t["inputs"] = inputs_word(twin.inputs);
+  t["args"] = std::move(args);
+  t["eval"] = twin.eval_mode;
+  t["input_rank"] = twin.input_rank;
+  t["equal_shapes"] = twin.equal_shapes;
+  return t;
+}
+
+json op_json(const OpDef& def) {
+  const OpSchema& op = def.schema;
+  json attrs = json::array(), params = json::array();
+  for (const AttrSpec& spec : op.attrs.specs) attrs.push_back(attribute_json(spec));
+  for (const ParamDecl& param : def.params) params.push_back(param_json(param));
+  return {{"name", op.name},
+          {"aliases", op.aliases},
+          {"summary", op.summary},
+          {"inputs", {{"variadic", op.variadic}, {"min", op.min_inputs}}},
+          {"attributes", std::move(attrs)},
+          {"parameters", std::move(params)},
+          {"torch", torch_json(def)}};
+}
+
 }  // namespace
 
 int run_ops(const OpsOptions& options) {
+  if (options.format == OpsFormat::Json) {
+    json ops = json::array();
+    for (const OpDef* def : op_registry().ops()) ops.push_back(op_json(*def));
+    // ASCII, as every JSON nnc prints.
+    std::cout << json{{"ops", std::move(ops)}}.dump(-1, ' ', true) << "\n";
+    return kExitOk;
+  }
   for (const OpDef* def : op_registry().ops()) {
     const OpSchema& op = def->schema;
     const std::vector<AttrSpec>& attrs = op.attrs.specs;
-    if (options.markdown) {
+    if (options.format == OpsFormat::Markdown) {
       std::string summary = op.summary;
       summary[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(summary[0])));
       std::cout << fmt::format("### {}\n\n{}. Reads `{}`.{}\n\n", op.name, summary, inputs_text(op),

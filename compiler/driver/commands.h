@@ -50,8 +50,10 @@ struct EmitOptions {
   ColorMode color = ColorMode::Auto;
 };
 
+enum class OpsFormat { Text, Markdown, Json };
+
 struct OpsOptions {
-  bool markdown = false;
+  OpsFormat format = OpsFormat::Text;
 };
 
 enum class CodesFormat { Text, Markdown, Json };

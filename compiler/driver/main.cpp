@@ -150,7 +150,8 @@ int run(int argc, char** argv) {
 
   OpsOptions ops;
   CLI::App* ops_cmd = app.add_subcommand("ops", "list every op with its attributes, types and defaults");
-  add_choice(ops_cmd, "--format", ops.markdown, {{"text", false}, {"markdown", true}}, "text (default) or markdown");
+  add_choice(ops_cmd, "--format", ops.format, {{"text", OpsFormat::Text}, {"markdown", OpsFormat::Markdown}, {"json", OpsFormat::Json}},
+             "text (default), markdown or json");
 
   // Hidden from `nnc --help`: the docs and the tests read it; users find the table in the docs.
   CodesOptions codes;

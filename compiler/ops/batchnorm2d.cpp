@@ -70,6 +70,9 @@ const OpDef batchnorm2d_op{
                .infer = infer_batchnorm2d},
     .lowering = {.lower = lower_batchnorm2d, .accepts_epilogue = true, .epilogue = batchnorm_epilogue},
     .reference = reference_batchnorm2d,
+    .params = {{"weight", "[num_features]"}, {"bias", "[num_features]"}, {"running_mean", "[num_features]"},
+               {"running_var", "[num_features]"}},
+    .torch = {.module = "torch.nn.BatchNorm2d", .args = {inferred_from_dim("num_features", 1)}, .eval_mode = true, .input_rank = 4},
 };
 
 const OpRegistration registered(batchnorm2d_op, 300);

@@ -286,6 +286,8 @@ const OpDef conv2d_op{
                .infer = infer_conv2d},
     .lowering = {.lower = lower_conv2d, .accepts_epilogue = true, .scratch = conv2d_scratch},
     .reference = reference_conv2d,
+    .params = {{"weight", "[out_channels, in_channels / groups, kernel_size[0], kernel_size[1]]"}, {"bias", "[out_channels]", "bias"}},
+    .torch = {.module = "torch.nn.Conv2d", .args = {inferred_from_dim("in_channels", 1)}, .input_rank = 4},
 };
 
 const OpRegistration registered(conv2d_op, 100);

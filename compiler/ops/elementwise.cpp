@@ -72,16 +72,20 @@ Tensor reference_dropout(const ReferenceContext& ctx) { return ref::dropout(ctx.
 
 const OpDef relu_op{.schema = {.name = "relu", .summary = "max(x, 0) (torch.nn.ReLU)", .infer = same_shape},
                     .lowering = elementwise_lowering<relu>(),
-                    .reference = reference_relu};
+                    .reference = reference_relu,
+                    .torch = {.module = "torch.nn.ReLU"}};
 const OpDef sigmoid_op{.schema = {.name = "sigmoid", .summary = "1 / (1 + exp(-x)) (torch.nn.Sigmoid)", .infer = same_shape},
                        .lowering = elementwise_lowering<sigmoid>(),
-                       .reference = reference_sigmoid};
+                       .reference = reference_sigmoid,
+                       .torch = {.module = "torch.nn.Sigmoid"}};
 const OpDef tanh_op{.schema = {.name = "tanh", .summary = "tanh(x) (torch.nn.Tanh)", .infer = same_shape},
                     .lowering = elementwise_lowering<tanh>(),
-                    .reference = reference_tanh};
+                    .reference = reference_tanh,
+                    .torch = {.module = "torch.nn.Tanh"}};
 const OpDef silu_op{.schema = {.name = "silu", .suggested_for = {"swish"}, .summary = "x * sigmoid(x) (torch.nn.SiLU)", .infer = same_shape},
                     .lowering = elementwise_lowering<silu>(),
-                    .reference = reference_silu};
+                    .reference = reference_silu,
+                    .torch = {.module = "torch.nn.SiLU"}};
 
 const OpDef leaky_relu_op{
     .schema = {.name = "leaky_relu",
@@ -90,6 +94,7 @@ const OpDef leaky_relu_op{
                .infer = same_shape},
     .lowering = elementwise_lowering<leaky_relu>(),
     .reference = reference_leaky_relu,
+    .torch = {.module = "torch.nn.LeakyReLU"},
 };
 
 const OpDef gelu_op{
@@ -99,6 +104,7 @@ const OpDef gelu_op{
                .infer = same_shape},
     .lowering = elementwise_lowering<gelu>(),
     .reference = reference_gelu,
+    .torch = {.module = "torch.nn.GELU"},
 };
 
 const OpDef dropout_op{
@@ -108,6 +114,7 @@ const OpDef dropout_op{
                .infer = infer_dropout},
     .lowering = elementwise_lowering<identity>(),
     .reference = reference_dropout,
+    .torch = {.module = "torch.nn.Dropout", .eval_mode = true},
 };
 
 const OpRegistration registered[] = {{relu_op, 600},       {sigmoid_op, 610}, {tanh_op, 620},   {silu_op, 630},

@@ -48,6 +48,7 @@ const OpDef flatten_op{
                .infer = infer_flatten},
     .lowering = elementwise_lowering<unchanged>(),
     .reference = reference_flatten,
+    .torch = {.module = "torch.nn.Flatten"},
 };
 
 const OpRegistration registered(flatten_op, 500);

@@ -139,6 +139,7 @@ const OpDef add_op{
                .infer = infer_add},
     .lowering = {.lower = lower_add, .accepts_epilogue = true, .epilogue = add_epilogue},
     .reference = reference_add,
+    .torch = {.function = "torch.add", .inputs = TorchInputs::Fold, .equal_shapes = true},
 };
 
 const OpDef concat_op{
@@ -151,6 +152,7 @@ const OpDef concat_op{
                .infer = infer_concat},
     .lowering = {.lower = lower_concat, .accepts_epilogue = true},
     .reference = reference_concat,
+    .torch = {.function = "torch.cat", .inputs = TorchInputs::List, .args = {always_passed("dim")}},
 };
 
 const OpRegistration registered[] = {{add_op, 900}, {concat_op, 910}};

@@ -103,6 +103,8 @@ const OpDef linear_op{
                .infer = infer_linear},
     .lowering = {.lower = lower_linear, .accepts_epilogue = true},
     .reference = reference_linear,
+    .params = {{"weight", "[out_features, in_features]"}, {"bias", "[out_features]", "bias"}},
+    .torch = {.module = "torch.nn.Linear", .args = {inferred_from_dim("in_features", -1)}},
 };
 
 const OpRegistration registered(linear_op, 400);

@@ -5,15 +5,27 @@
 #include "graph/infer_context.h"
 #include "graph/op_schema.h"
 #include "lower/layer_lowering.h"
+#include "ops/torch_twin.h"
 #include "ops/typed_attrs.h"
 #include "reference/reference_kernel.h"
 
 namespace nnc {
 
+// A parameter the op declares (weights key `<layer>.<name>`), for `nnc ops` and the tests: its shape as a
+// formula over the attributes (pairs indexed [0], [1]; inferred attributes as inferred), and the bool
+// attribute it depends on, if any.
+struct ParamDecl {
+  std::string name;
+  std::string shape;
+  std::string only_if;
+};
+
 struct OpDef {
   OpSchema schema;         // read by the front end; its shape rule run by shape inference
   LayerLowering lowering;  // used by the scheduler and lowering
   ReferenceKernel reference = nullptr;
+  std::vector<ParamDecl> params;
+  TorchTwin torch;
 };
 
 // Adds `op` to the registry while nnc_core loads. `order` places it in `nnc ops`, `nnc --help` and

@@ -219,6 +219,7 @@ const OpDef maxpool2d_op{
                .infer = infer_pool},
     .lowering = {.lower = lower_maxpool2d, .accepts_epilogue = true},
     .reference = reference_maxpool2d,
+    .torch = {.module = "torch.nn.MaxPool2d", .input_rank = 4},
 };
 
 const OpDef avgpool2d_op{
@@ -233,6 +234,7 @@ const OpDef avgpool2d_op{
                .infer = infer_pool},
     .lowering = {.lower = lower_avgpool2d, .accepts_epilogue = true},
     .reference = reference_avgpool2d,
+    .torch = {.module = "torch.nn.AvgPool2d", .input_rank = 4},
 };
 
 const OpDef adaptive_avgpool2d_op{
@@ -244,6 +246,7 @@ const OpDef adaptive_avgpool2d_op{
                .infer = infer_adaptive_avgpool2d},
     .lowering = {.lower = lower_adaptive_avgpool2d, .accepts_epilogue = true},
     .reference = reference_adaptive_avgpool2d,
+    .torch = {.module = "torch.nn.AdaptiveAvgPool2d", .input_rank = 4},
 };
 
 const OpRegistration registered[] = {{maxpool2d_op, 200}, {avgpool2d_op, 210}, {adaptive_avgpool2d_op, 220}};

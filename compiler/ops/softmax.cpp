@@ -58,6 +58,7 @@ const OpDef softmax_op{
                .infer = infer_softmax},
     .lowering = {.lower = lower_softmax, .accepts_epilogue = true},
     .reference = reference_softmax,
+    .torch = {.module = "torch.nn.Softmax", .args = {always_passed("dim")}},
 };
 
 const OpRegistration registered(softmax_op, 700);

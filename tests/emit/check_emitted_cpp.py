@@ -45,7 +45,7 @@ def mismatch(got, want, label):
 
 def references(nnc, model, work):
     """Writes the weights (w.safetensors) and the input (x.f32, x.npy); returns {label: expected output}."""
-    torch_model = nnc_torch.load(model)
+    torch_model = nnc_torch.load(model, nnc)
     torch_numbers.randomize(torch_model, SEED)
     x = torch_numbers.random_input(torch_model.input_shape, SEED)
     with torch.no_grad():

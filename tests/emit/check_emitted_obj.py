@@ -37,9 +37,9 @@ def symbol_problems(nm, obj, name):
     return problems
 
 
-def torch_reference(model_file, seed, work):
+def torch_reference(nnc, model_file, seed, work):
     """PyTorch's output for seeded weights (written as work/w.safetensors) and input (work/x.npy, work/x.f32)."""
-    model = nnc_torch.build(yaml.safe_load(model_file.read_text()), default_name=model_file.stem)
+    model = nnc_torch.build(yaml.safe_load(model_file.read_text()), nnc, default_name=model_file.stem)
     torch_numbers.randomize(model, seed)
     x = torch_numbers.random_input(model.input_shape, seed)
     tensor_files.write_safetensors(work / "w.safetensors", torch_numbers.parameters(model))
@@ -53,7 +53,7 @@ def check(nnc, harness, compilers, nm, model_file, root):
     work = root / model_file.stem
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    want = torch_reference(model_file, zlib.crc32(model_file.name.encode()), work)
+    want = torch_reference(nnc, model_file, zlib.crc32(model_file.name.encode()), work)
     weights = ["--weights", work / "w.safetensors"]
     run([nnc, "run", model_file, *weights, "--input", work / "x.npy", "--output", work / "jit.npy"])
     jit = np.load(work / "jit.npy")

@@ -2,11 +2,12 @@
 """Every reference kernel against PyTorch, on many random configurations of every attribute.
 
 Cases are drawn with fixed seeds; their float32 inputs and parameters are written as .npy (format versions 1.0,
-2.0 and 3.0 in turn), ref_kernel_tool runs all of them at once, and each output is compared with torch.nn's result
-computed in float64 from the same float32 values, at rtol 1e-4 / atol 1e-5. Prints each failure and a last line
-"N passed, M failed"; exits 1 when anything failed.
+2.0 and 3.0 in turn), ref_kernel_tool runs all of them at once, and each output is compared with the result of the
+op's PyTorch twin (as nnc's op definitions declare it, tests/torch/torch_twins.py) computed in float64 from the
+same float32 values, at rtol 1e-4 / atol 1e-5. Prints each failure and a last line "N passed, M failed"; exits 1
+when anything failed.
 
-    check_kernels_against_torch.py --tool build/bin/ref_kernel_tool [--cases-per-op 60]
+    check_kernels_against_torch.py --tool build/bin/ref_kernel_tool --nnc build/bin/nnc [--cases-per-op 60]
 """
 import argparse
 import json
@@ -19,6 +20,9 @@ import warnings
 
 import numpy as np
 import torch
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "torch"))
+import torch_twins  # noqa: E402
 
 RTOL, ATOL = 1e-4, 1e-5
 PADDING_MODES = ["zeros", "reflect", "replicate", "circular"]
@@ -46,14 +50,12 @@ def conv2d(r, g, i):
     mode = PADDING_MODES[(i // 16) % 4] if i < 64 else r.choice(PADDING_MODES)
     bias = r.random() < 0.7
     x = randn(g, (r.randint(1, 2), cin, r.randint(2, 9), r.randint(2, 9)))
-    conv = torch.nn.Conv2d(cin, cout, kernel, stride, padding if isinstance(padding, (int, str)) else tuple(padding),
-                           dilation, groups, bias, mode)
-    params = {"weight": randn(g, conv.weight.shape, 0.5)}
+    params = {"weight": randn(g, (cout, cin // groups) + kernel, 0.5)}
     if bias:
         params["bias"] = randn(g, (cout,))
     attrs = {"out_channels": cout, "kernel_size": pair_attr(kernel), "stride": pair_attr(stride), "padding": padding,
              "dilation": pair_attr(dilation), "groups": groups, "bias": bias, "padding_mode": mode}
-    return attrs, [x], params, lambda xs, ps: with_params(conv, ps)(xs[0])
+    return attrs, [x], params
 
 
 def maxpool2d(r, g, i):
@@ -63,10 +65,9 @@ def maxpool2d(r, g, i):
     dilation = (r.randint(1, 2), r.randint(1, 2)) if i % 2 else (1, 1)
     ceil_mode = (i // 2) % 2 == 1
     x = randn(g, (r.randint(1, 2), r.randint(1, 3), r.randint(1, 10), r.randint(1, 10)))
-    pool = torch.nn.MaxPool2d(kernel, stride, padding, dilation, ceil_mode=ceil_mode)
     attrs = {"kernel_size": pair_attr(kernel), "stride": pair_attr(stride), "padding": pair_attr(padding),
              "dilation": pair_attr(dilation), "ceil_mode": ceil_mode}
-    return attrs, [x], {}, lambda xs, ps: pool(xs[0])
+    return attrs, [x], {}
 
 
 def reaches_past_padding(size, kernel, stride, padding):
@@ -88,40 +89,36 @@ def avgpool2d(r, g, i):
         if not (ceil_mode and i % 4 == 1) or any(map(reaches_past_padding, size, kernel, stride, padding)):
             break
     x = randn(g, (r.randint(1, 2), r.randint(1, 3)) + size)
-    pool = torch.nn.AvgPool2d(kernel, stride, padding, ceil_mode=ceil_mode, count_include_pad=count_include_pad)
     attrs = {"kernel_size": pair_attr(kernel), "stride": pair_attr(stride), "padding": pair_attr(padding),
              "ceil_mode": ceil_mode, "count_include_pad": count_include_pad}
-    return attrs, [x], {}, lambda xs, ps: pool(xs[0])
+    return attrs, [x], {}
 
 
 def adaptive_avgpool2d(r, g, i):
     h, w = r.randint(1, 12), r.randint(1, 12)
     size = (r.randint(1, h + 3), r.randint(1, w + 3))
     x = randn(g, (r.randint(1, 2), r.randint(1, 3), h, w))
-    pool = torch.nn.AdaptiveAvgPool2d(size)
-    return {"output_size": pair_attr(size)}, [x], {}, lambda xs, ps: pool(xs[0])
+    return {"output_size": pair_attr(size)}, [x], {}
 
 
 def batchnorm2d(r, g, i):
     c = r.randint(1, 6)
     eps = r.choice([1e-5, 1e-3, 0.1])
-    bn = torch.nn.BatchNorm2d(c, eps).eval()
     params = {"weight": randn(g, (c,)), "bias": randn(g, (c,)), "running_mean": randn(g, (c,)),
               "running_var": (torch.rand(c, generator=g) * 2 + 0.1).float()}
     x = randn(g, (r.randint(1, 3), c, r.randint(1, 6), r.randint(1, 6)), 2.0)
-    return {"eps": eps}, [x], params, lambda xs, ps: with_params(bn, ps)(xs[0])
+    return {"eps": eps}, [x], params
 
 
 def linear(r, g, i):
     fin, fout = r.randint(1, 40), r.randint(1, 20)
     bias = i % 3 != 0
-    lin = torch.nn.Linear(fin, fout, bias)
     params = {"weight": randn(g, (fout, fin), 0.3)}
     if bias:
         params["bias"] = randn(g, (fout,))
     lead = [r.randint(1, 3) for _ in range(i % 4)]
     x = randn(g, lead + [fin])
-    return {"out_features": fout, "bias": bias}, [x], params, lambda xs, ps: with_params(lin, ps)(xs[0])
+    return {"out_features": fout, "bias": bias}, [x], params
 
 
 def flatten(r, g, i):
@@ -129,43 +126,40 @@ def flatten(r, g, i):
     start = r.randrange(-rank, rank)
     end = r.randrange(start % rank, rank) - (rank if r.random() < 0.5 else 0)
     x = randn(g, [r.randint(1, 4) for _ in range(rank)])
-    return {"start_dim": start, "end_dim": end}, [x], {}, lambda xs, ps: torch.flatten(xs[0], start, end)
+    return {"start_dim": start, "end_dim": end}, [x], {}
 
 
-def activation(module_for):
+def activation(attrs_for):
     def make(r, g, i):
-        attrs, module = module_for(r, i)
+        attrs = attrs_for(r, i)
         x = randn(g, [r.randint(1, 5) for _ in range(r.randint(1, 4))], 3.0)
-        return attrs, [x], {}, lambda xs, ps: module(xs[0])
+        return attrs, [x], {}
     return make
 
 
-def leaky_relu_module(r, i):
-    slope = [0.01, 0.2, 1.5, -0.3][i % 4]
-    return {"negative_slope": slope}, torch.nn.LeakyReLU(slope)
+def leaky_relu_attrs(r, i):
+    return {"negative_slope": [0.01, 0.2, 1.5, -0.3][i % 4]}
 
 
-def gelu_module(r, i):
-    approximate = ["none", "tanh"][i % 2]
-    return {"approximate": approximate}, torch.nn.GELU(approximate=approximate)
+def gelu_attrs(r, i):
+    return {"approximate": ["none", "tanh"][i % 2]}
 
 
-def dropout_module(r, i):
-    p = r.choice([0.0, 0.1, 0.5, 0.9])
-    return {"p": p}, torch.nn.Dropout(p).eval()
+def dropout_attrs(r, i):
+    return {"p": r.choice([0.0, 0.1, 0.5, 0.9])}
 
 
 def softmax(r, g, i):
     rank = r.randint(1, 4)
     dim = r.randrange(-rank, rank)
     x = randn(g, [r.randint(1, 6) for _ in range(rank)], [1.0, 10.0, 100.0][i % 3]) + (1000.0 if i % 5 == 0 else 0.0)
-    return {"dim": dim}, [x], {}, lambda xs, ps: torch.nn.Softmax(dim)(xs[0])
+    return {"dim": dim}, [x], {}
 
 
 def add(r, g, i):
     shape = [r.randint(1, 5) for _ in range(r.randint(1, 4))]
     xs = [randn(g, shape) for _ in range(2 + i % 3)]
-    return {}, xs, {}, lambda xs, ps: sum(xs[1:], xs[0])
+    return {}, xs, {}
 
 
 def concat(r, g, i):
@@ -177,7 +171,7 @@ def concat(r, g, i):
         s = list(shape)
         s[dim] = r.randint(0, 4)
         xs.append(randn(g, s))
-    return {"dim": dim}, xs, {}, lambda xs, ps: torch.cat(xs, dim)
+    return {"dim": dim}, xs, {}
 
 
 def with_params(module, params):
@@ -189,7 +183,8 @@ def with_params(module, params):
     return module
 
 
-OPS = {
+# op -> its case generator: (random.Random, torch.Generator, case number) -> (attrs, inputs, params).
+GENERATORS = {
     "conv2d": conv2d,
     "maxpool2d": maxpool2d,
     "avgpool2d": avgpool2d,
@@ -197,13 +192,13 @@ OPS = {
     "batchnorm2d": batchnorm2d,
     "linear": linear,
     "flatten": flatten,
-    "relu": activation(lambda r, i: ({}, torch.nn.ReLU())),
-    "sigmoid": activation(lambda r, i: ({}, torch.nn.Sigmoid())),
-    "tanh": activation(lambda r, i: ({}, torch.nn.Tanh())),
-    "silu": activation(lambda r, i: ({}, torch.nn.SiLU())),
-    "leaky_relu": activation(leaky_relu_module),
-    "gelu": activation(gelu_module),
-    "dropout": activation(dropout_module),
+    "relu": activation(lambda r, i: {}),
+    "sigmoid": activation(lambda r, i: {}),
+    "tanh": activation(lambda r, i: {}),
+    "silu": activation(lambda r, i: {}),
+    "leaky_relu": activation(leaky_relu_attrs),
+    "gelu": activation(gelu_attrs),
+    "dropout": activation(dropout_attrs),
     "softmax": softmax,
     "add": add,
     "concat": concat,
@@ -217,10 +212,10 @@ def save(path, array, case_number):
                                   allow_pickle=False)
 
 
-def make_cases(directory, per_op):
+def make_cases(twins, directory, per_op):
     """Writes every case's files; returns (manifest cases, {id: (description, expected array)})."""
     manifest, expected = [], {}
-    for op_index, (op, generate) in enumerate(OPS.items()):
+    for op_index, (op, generate) in enumerate(GENERATORS.items()):
         r = random.Random(1000 + op_index)
         g = torch.Generator().manual_seed(op_index)
         i = attempts = 0
@@ -228,10 +223,11 @@ def make_cases(directory, per_op):
             attempts += 1
             if attempts > 20 * per_op:
                 raise SystemExit(f"{op}: cannot draw {per_op} valid configurations")
-            attrs, inputs, params, compute = generate(r, g, i)
+            attrs, inputs, params = generate(r, g, i)
+            layer = twins.layer(op, attrs, inputs)
             try:
                 with torch.no_grad():
-                    y = compute([x.double() for x in inputs], {k: v.double() for k, v in params.items()})
+                    y = with_params(layer, {k: v.double() for k, v in params.items()})(*[x.double() for x in inputs])
             except RuntimeError:
                 continue  # a configuration torch refuses (e.g. a kernel larger than the padded input)
             if op in ("maxpool2d", "avgpool2d"):
@@ -267,6 +263,7 @@ def compare(case, description, want):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tool", required=True)
+    parser.add_argument("--nnc", required=True, help="the nnc binary, whose op definitions declare the PyTorch twins")
     parser.add_argument("--cases-per-op", type=int, default=60)
     args = parser.parse_args()
     torch.set_num_threads(1)
@@ -274,7 +271,7 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="nnc-kernels-") as tmp:
         directory = pathlib.Path(tmp)
-        manifest, expected = make_cases(directory, args.cases_per_op)
+        manifest, expected = make_cases(torch_twins.registry(args.nnc), directory, args.cases_per_op)
         (directory / "manifest.json").write_text(json.dumps({"cases": manifest}))
         run = subprocess.run([args.tool, str(directory / "manifest.json")], capture_output=True, text=True)
         if run.returncode != 0:

@@ -1,6 +1,6 @@
 # Reruns gen_shape_table.py into FRESH and fails unless it equals the COMMITTED table.
-# Usage: cmake -DPYTHON=... -DGENERATOR=... -DCOMMITTED=... -DFRESH=... -P check_table_fresh.cmake
-execute_process(COMMAND ${PYTHON} ${GENERATOR} ${FRESH} RESULT_VARIABLE status)
+# Usage: cmake -DPYTHON=... -DGENERATOR=... -DNNC=... -DCOMMITTED=... -DFRESH=... -P check_table_fresh.cmake
+execute_process(COMMAND ${PYTHON} ${GENERATOR} --nnc ${NNC} ${FRESH} RESULT_VARIABLE status)
 if(NOT status EQUAL 0)
   message(FATAL_ERROR "${GENERATOR} failed (${status})")
 endif()
@@ -12,5 +12,5 @@ if(differs)
     execute_process(COMMAND ${DIFF} -u ${COMMITTED} ${FRESH})
   endif()
   message(FATAL_ERROR "${COMMITTED} is not what ${GENERATOR} writes: regenerate it with\n"
-                      "  ${PYTHON} ${GENERATOR} ${COMMITTED}\nand never edit it by hand.")
+                      "  ${PYTHON} ${GENERATOR} --nnc ${NNC} ${COMMITTED}\nand never edit it by hand.")
 endif()

@@ -4,79 +4,40 @@ that tests/shapes/shape_table_test.cpp holds nnc's shape inference to.
 
 Regenerate after changing the cases below (Debian's PyTorch, not a pyenv python3 without torch):
 
-    /usr/bin/python3 tests/shapes/gen_shape_table.py tests/shapes/shape_table.json
+    /usr/bin/python3 tests/shapes/gen_shape_table.py --nnc build/bin/nnc tests/shapes/shape_table.json
 
 Never edit shape_table.json by hand: the ctest test `shapes: table is fresh` reruns this script and
 fails when the committed file differs from its output.
 
 Each case is one JSON object on one line: the op, its attributes as a model's YAML writes them, the
 input shapes, and either "output" (the shape PyTorch returns on zero tensors) or "error": true
-(PyTorch raised). Where nnc's contract (docs: model-format.md) deliberately differs from PyTorch,
-the case carries the contract's result, PyTorch's own result as "torch_output", and a "reason".
+(PyTorch raised). Each op runs as the PyTorch twin its nnc definition declares (`nnc ops --format
+json`, read by tests/torch/torch_twins.py). Where nnc's contract (docs: model-format.md) deliberately
+differs from PyTorch, the case carries the contract's result, PyTorch's own result as
+"torch_output", and a "reason".
 """
-import functools
+import argparse
 import itertools
 import json
-import operator
 import pathlib
 import sys
 import warnings
 
 import torch
-from torch import nn
 
-# ---------------------------------------------------------------------------------------------
-# How each op runs in PyTorch: attrs (YAML names, which are PyTorch's) -> a function of the inputs.
-
-def torch_args(attrs):
-    """YAML values as PyTorch takes them: pairs become tuples."""
-    return {k: tuple(v) if isinstance(v, list) else v for k, v in attrs.items()}
-
-
-def with_inferred(attrs, key, x, dim):
-    """nnc infers in_channels / num_features / in_features when left out; PyTorch needs them."""
-    args = torch_args(attrs)
-    if key not in args:
-        args[key] = x.shape[dim]
-    return args
-
-
-def module_op(make):
-    def run(attrs, xs):
-        return make(attrs, xs[0]).eval()(xs[0])
-    return run
-
-
-TORCH_OPS = {
-    "conv2d": module_op(lambda a, x: nn.Conv2d(**with_inferred(a, "in_channels", x, -3))),
-    "maxpool2d": module_op(lambda a, x: nn.MaxPool2d(**torch_args(a))),
-    "avgpool2d": module_op(lambda a, x: nn.AvgPool2d(**torch_args(a))),
-    "adaptive_avgpool2d": module_op(lambda a, x: nn.AdaptiveAvgPool2d(**torch_args(a))),
-    "batchnorm2d": module_op(lambda a, x: nn.BatchNorm2d(**with_inferred(a, "num_features", x, 1))),
-    "linear": module_op(lambda a, x: nn.Linear(**with_inferred(a, "in_features", x, -1))),
-    "flatten": module_op(lambda a, x: nn.Flatten(**a)),
-    "softmax": module_op(lambda a, x: nn.Softmax(**{"dim": 1, **a})),
-    "relu": module_op(lambda a, x: nn.ReLU(**a)),
-    "sigmoid": module_op(lambda a, x: nn.Sigmoid(**a)),
-    "tanh": module_op(lambda a, x: nn.Tanh(**a)),
-    "silu": module_op(lambda a, x: nn.SiLU(**a)),
-    "leaky_relu": module_op(lambda a, x: nn.LeakyReLU(**a)),
-    "gelu": module_op(lambda a, x: nn.GELU(**a)),
-    "dropout": module_op(lambda a, x: nn.Dropout(**a)),
-    "add": lambda a, xs: functools.reduce(operator.add, xs),
-    "concat": lambda a, xs: torch.cat(xs, dim=a.get("dim", 1)),
-}
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "torch"))
+import torch_twins  # noqa: E402
 
 # The exceptions PyTorch uses to refuse a configuration. Anything else is a bug in this script.
 TORCH_REFUSALS = (RuntimeError, ValueError, IndexError)
 
 
-def torch_shape(op, attrs, inputs):
+def torch_shape(twins, op, attrs, inputs):
     """PyTorch's output shape as a list, or None when it raises."""
     xs = [torch.zeros(shape) for shape in inputs]
     try:
         with torch.no_grad():
-            return list(TORCH_OPS[op](attrs, xs).shape)
+            return list(twins.layer(op, attrs, xs)(*xs).shape)
     except TORCH_REFUSALS:
         return None
 
@@ -84,30 +45,27 @@ def torch_shape(op, attrs, inputs):
 # ---------------------------------------------------------------------------------------------
 # Where nnc deliberately refuses what PyTorch accepts. Each rule: (reason, applies to the case).
 
-IMAGE_OPS = ("conv2d", "maxpool2d", "avgpool2d", "adaptive_avgpool2d", "batchnorm2d")
-
-
 def as_pair(v):
     return v if isinstance(v, list) else [v, v]
 
 
 CONTRACT_ERRORS = [
     ("nnc's image ops take a 4-D [N, C, H, W] input only (PyTorch also accepts unbatched 3-D)",
-     lambda op, attrs, inputs: op in IMAGE_OPS and len(inputs[0]) == 3),
+     lambda twins, op, attrs, inputs: twins.wrong_rank(op, inputs)),
     ("nnc's add does not broadcast: its inputs must have equal shapes",
-     lambda op, attrs, inputs: op == "add" and any(s != inputs[0] for s in inputs)),
+     lambda twins, op, attrs, inputs: twins.unequal_shapes(op, inputs)),
     ("nnc rejects a size of 0 (an empty tensor); PyTorch returns a tensor with no elements",
-     lambda op, attrs, inputs: (op == "adaptive_avgpool2d" and 0 in as_pair(attrs["output_size"]))
+     lambda twins, op, attrs, inputs: (op == "adaptive_avgpool2d" and 0 in as_pair(attrs["output_size"]))
      or (op == "linear" and attrs["out_features"] == 0)),
     ("nnc requires a positive batchnorm eps; PyTorch accepts any value",
-     lambda op, attrs, inputs: op == "batchnorm2d" and attrs.get("eps", 1e-5) <= 0),
+     lambda twins, op, attrs, inputs: op == "batchnorm2d" and attrs.get("eps", 1e-5) <= 0),
 ]
 
 
-def make_case(op, attrs, inputs):
+def make_case(twins, op, attrs, inputs):
     case = {"op": op, "attrs": attrs, "inputs": inputs}
-    shape = torch_shape(op, attrs, inputs)
-    reasons = [reason for reason, applies in CONTRACT_ERRORS if applies(op, attrs, inputs)]
+    shape = torch_shape(twins, op, attrs, inputs)
+    reasons = [reason for reason, applies in CONTRACT_ERRORS if applies(twins, op, attrs, inputs)]
     if reasons and shape is not None:
         case.update({"error": True, "torch_output": shape, "reason": reasons[0]})
     elif shape is None:
@@ -300,9 +258,14 @@ CASES = [conv2d_cases, maxpool2d_cases, avgpool2d_cases, adaptive_avgpool2d_case
 
 
 def main():
-    out_path = sys.argv[1] if len(sys.argv) > 1 else pathlib.Path(__file__).with_name("shape_table.json")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nnc", required=True, help="the nnc binary, whose op definitions declare the PyTorch twins")
+    parser.add_argument("out", nargs="?", default=pathlib.Path(__file__).with_name("shape_table.json"))
+    args = parser.parse_args()
+    out_path = args.out
+    twins = torch_twins.registry(args.nnc)
     warnings.simplefilter("ignore")  # PyTorch's advice (e.g. on even `same` kernels) is not a result
-    cases = [make_case(*c) for gen in CASES for c in gen()]
+    cases = [make_case(twins, *c) for gen in CASES for c in gen()]
     lines = ",\n".join("    " + json.dumps(c) for c in cases)
     text = (f'{{\n  "generator": "tests/shapes/gen_shape_table.py",\n  "torch": "{torch.__version__}",\n'
             f'  "cases": [\n{lines}\n  ]\n}}\n')

@@ -90,3 +90,17 @@ TEST_CASE("nnc infers PyTorch's output shape, and refuses what PyTorch refuses",
     }
   }
 }
+
+TEST_CASE("the parameters nnc infers are the ones the op declares", "[shapes]") {
+  for (const json& c : table_cases()) {
+    if (c.contains("error")) continue;
+    INFO("shape_table.json case: " << c.dump());
+    const nnc::LoadedModel model = nnc::load_model_text("shape_case.yaml", case_model(c).yaml);
+    const nnc::Layer& layer = model.graph.layers[model.graph.find_layer(nnc_shapes::kLayerUnderTest)];
+    std::vector<std::string> declared, inferred;
+    for (const nnc::ParamDecl& p : nnc::op_registry().op_of(layer).params)
+      if (p.only_if.empty() || layer.attrs.flag(p.only_if)) declared.push_back(p.name);
+    for (const nnc::ParamSpec& p : layer.params) inferred.push_back(p.key);
+    CHECK(inferred == declared);
+  }
+}

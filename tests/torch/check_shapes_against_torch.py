@@ -16,6 +16,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import nnc_torch  # noqa: E402
+import torch_twins  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -60,7 +61,7 @@ def check_file(nnc, path):
     report, complaint = nnc_report(nnc, path)
     problems = [complaint] if complaint else nnc_errors(report)
     try:
-        model = nnc_torch.load(path)
+        model = nnc_torch.load(path, nnc)
         with torch.no_grad():
             output = model(torch.zeros(model.input_shape))
     except Exception as e:  # PyTorch refusing the model is a finding, not a crash of the checker
@@ -100,7 +101,7 @@ def main():
         else:
             passed += 1
             print(f"ok   {shown(path)}")
-    unused = sorted(set(nnc_torch.OPS) - ops_in_examples)
+    unused = sorted(set(torch_twins.registry(args.nnc).ops) - ops_in_examples)
     if unused:
         failed += 1
         print(f"FAIL {shown(args.examples)}: no example uses {', '.join(unused)}")

@@ -87,7 +87,7 @@ def check_case(nnc, case, directory):
     directory = Path(directory)
     model_file, weights, x_file, y_file = (directory / n for n in ("model.yaml", "w.safetensors", "x.npy", "y.npy"))
     model_file.write_text(case.model)
-    model = nnc_torch.build(yaml.safe_load(case.model))
+    model = nnc_torch.build(yaml.safe_load(case.model), nnc)
     randomize(model, case.seed)
     x = random_input(model.input_shape, case.seed)
     with torch.no_grad():

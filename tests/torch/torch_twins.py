@@ -1,0 +1,114 @@
+"""Every op's PyTorch twin, as nnc's own op definitions declare it (`nnc ops --format json`).
+
+    twins = torch_twins.registry("build/bin/nnc")
+    layer = twins.layer("conv2d", {"out_channels": 4, "kernel_size": 3}, [x])
+    y = layer(x)
+
+`layer` takes the attributes a model file writes (YAML values: pairs as lists, `same`, null) and the
+layer's input tensors, and returns a torch.nn.Module: the twin module itself (so its state_dict keys
+are nnc's parameter keys), or a module calling the twin function. Attributes left out are filled
+in as the definition says: from an input dimension, with nnc's default, or with PyTorch's own.
+"""
+import functools
+import importlib
+import json
+import subprocess
+
+from torch import nn
+
+
+def resolve(dotted):
+    """The object a dotted name such as torch.nn.Conv2d or torch.cat names."""
+    module, _, name = dotted.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+def torch_value(value, attr_type):
+    """A YAML value as PyTorch takes it: pairs as tuples, floats as floats (PyYAML reads `1e-5` as a string)."""
+    if attr_type == "float":
+        return float(value)
+    return tuple(value) if isinstance(value, list) else value
+
+
+class Function(nn.Module):
+    """A twin that is a function: called on the inputs (one, folded left, or as a list) and the attributes."""
+
+    def __init__(self, name, inputs, kwargs):
+        super().__init__()
+        self.name, self.inputs, self.kwargs = name, inputs, kwargs
+        self.function = resolve(name)
+
+    def forward(self, *xs):
+        if self.inputs == "fold":
+            return functools.reduce(lambda total, x: self.function(total, x, **self.kwargs), xs)
+        if self.inputs == "list":
+            return self.function(list(xs), **self.kwargs)
+        return self.function(xs[0], **self.kwargs)
+
+    def extra_repr(self):
+        return ", ".join([self.name] + [f"{k}={v!r}" for k, v in self.kwargs.items()])
+
+
+class Registry:
+    """The ops of one nnc binary, keyed by name, as `nnc ops --format json` prints them."""
+
+    def __init__(self, document):
+        self.ops = {op["name"]: op for op in document["ops"]}
+        # (input rank, equal shapes) per op: contract_problem runs on every call of a layer, which benchmarks time.
+        self.strictness = {name: (op["torch"]["input_rank"], op["torch"]["equal_shapes"]) for name, op in self.ops.items()}
+
+    def attributes(self, op):
+        """{attribute name: its schema}, in the op's order."""
+        return {a["name"]: a for a in self.ops[op]["attributes"]}
+
+    def twin(self, op):
+        return self.ops[op]["torch"]
+
+    def call_arguments(self, op, attrs, inputs):
+        """The keyword arguments of the twin's call for a layer with the given attributes and inputs."""
+        schema = self.attributes(op)
+        kwargs = {}
+        for arg in self.twin(op)["args"]:
+            name, keyword = arg["attr"], arg["keyword"]
+            if keyword is None:
+                continue
+            if name in attrs:
+                kwargs[keyword] = torch_value(attrs[name], schema[name]["type"])
+            elif arg["when_left_out"] == "nnc_default":
+                kwargs[keyword] = torch_value(schema[name]["default"], schema[name]["type"])
+            elif arg["when_left_out"] == "input_dim":
+                kwargs[keyword] = inputs[0].shape[arg["input_dim"]]
+        return kwargs
+
+    def layer(self, op, attrs, inputs):
+        """The module computing `op` with `attrs` (as a model file writes them) on `inputs` (tensors)."""
+        twin = self.twin(op)
+        kwargs = self.call_arguments(op, attrs, inputs)
+        if "function" in twin:
+            return Function(twin["function"], twin["inputs"], kwargs)
+        module = resolve(twin["module"])(**kwargs)
+        return module.eval() if twin["eval"] else module
+
+    def contract_problem(self, op, shapes):
+        """Why nnc's contract refuses inputs of these shapes (all lists or all torch.Size) that PyTorch may accept:
+        a rank other than the one nnc takes (PyTorch's image ops also take unbatched input), or inputs of different
+        shapes (PyTorch broadcasts). None when there is no such problem."""
+        rank, equal_shapes = self.strictness[op]
+        if rank and len(shapes[0]) != rank:
+            return f"expects a {rank}-D input, got shape {list(shapes[0])}"
+        if equal_shapes and any(s != shapes[0] for s in shapes):
+            return f"inputs of different shapes {[list(s) for s in shapes]}"
+        return None
+
+    def wrong_rank(self, op, shapes):
+        return self.contract_problem(op, shapes[:1]) is not None  # one shape is never unequal
+
+    def unequal_shapes(self, op, shapes):
+        return self.contract_problem(op, shapes) is not None and not self.wrong_rank(op, shapes)
+
+
+@functools.lru_cache(maxsize=None)
+def registry(nnc):
+    """The registry of the nnc binary at path `nnc`, read once per process."""
+    run = subprocess.run([str(nnc), "ops", "--format", "json"], capture_output=True, text=True, check=True)
+    return Registry(json.loads(run.stdout))

@@ -60,7 +60,7 @@ Graph read(const OpRegistry& registry, const std::string& text, DiagnosticEngine
 TEST_CASE("the registry lists nnc's ops in their documented order", "[registry]") {
   std::vector<std::string> names;
   for (const OpDef* op : op_registry().ops()) names.push_back(op->schema.name);
-  CHECK(names == std::vector<std::string>{"conv2d", "maxpool2d", "avgpool2d", "adaptive_avgpool2d", "batchnorm2d", "linear",
+  CHECK(names == std::vector<std::string>{"conv2d", "maxpool2d", "avgpool2d", "adaptive_avgpool2d", "batchnorm2d", "layernorm", "groupnorm", "instancenorm2d", "linear",
                                           "flatten", "relu", "sigmoid", "tanh", "silu", "leaky_relu", "gelu", "softmax",
                                           "dropout", "add", "concat"});
   REQUIRE(op_registry().schemas().size() == names.size());

@@ -4,8 +4,6 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <functional>
-
 #include "lower/lower_context.h"
 #include "nnc/reference.h"
 #include "ops/op.h"
@@ -113,24 +111,27 @@ bool infer_instancenorm2d(InferContext& ctx) {
   return true;
 }
 
-// `runs` consecutive runs of `size` elements, each normalised by its own statistics; element i
-// of run r takes the affine parameters at param_index(r, i).
+// `runs` consecutive runs of `size` elements, each normalised by its own statistics. A run is
+// `size / per_param` stretches of `per_param` elements sharing one weight and bias; run r takes
+// those of parameter group r % param_groups.
 struct Runs {
   int64_t runs = 1, size = 1;
+  int64_t per_param = 1, param_groups = 1;
   double eps = 1e-5;
   bool affine = false;
-  std::function<ir::Expr(const ir::Expr& run, const ir::Expr& i)> param_index;
-  bool param_index_is_channel = false;  // the output's dim 1, which fused epilogues read
+  bool param_is_channel = false;  // the parameter index is the output's dim 1, which fused epilogues read
 };
 
 // Per run, while it stays in cache: the mean, the biased variance (a second pass, as PyTorch's),
-// then the normalising store with the affine and any fused epilogue.
+// then the normalising store with the affine and any fused epilogue, the parameters loaded once
+// per stretch.
 ir::Stmt lower_runs(LowerContext& ctx, const Runs& l) {
   using ir::Expr;
   const TensorRef& in = ctx.input();
   ir::Buffer acc = ir::local_buffer(ctx.fresh_name("acc"), 2);  // [mean, 1 / sqrt(var + eps)]
   const Expr mean = ir::Load::make(acc, 0), inv_std = ir::Load::make(acc, 1);
   const Expr size = ir::f32(static_cast<float>(l.size));
+  const int64_t stretches = l.size / l.per_param;
   const ir::ForKind kind = ctx.worth_parallel(l.runs * l.size) ? ir::ForKind::Parallel : ir::ForKind::Serial;
   return loop(
       ctx, "run", 0, l.runs,
@@ -142,10 +143,15 @@ ir::Stmt lower_runs(LowerContext& ctx, const Runs& l) {
           Expr d = x(i) - mean;
           return ir::Store::make(acc, inv_std + d * d, Expr(1));
         });
-        ir::Stmt normalise = loop(ctx, "i", 0, l.size, [&](const Expr& i) {
-          Expr p = l.param_index(r, i), y = (x(i) - mean) * inv_std;
-          if (l.affine) y = y * ir::Load::make(ctx.param("weight"), p) + ir::Load::make(ctx.param("bias"), p);
-          return ctx.store_output(at(i), y, l.param_index_is_channel ? p : Expr());
+        const Expr first_param = l.param_groups == 1 ? Expr(0) : r % Expr(l.param_groups) * Expr(stretches);
+        ir::Stmt normalise = loop(ctx, "c", 0, stretches, [&](const Expr& c) {
+          const Expr p = first_param + c;
+          return loop(ctx, "i", 0, l.per_param, [&](const Expr& j) {
+            const Expr i = c * Expr(l.per_param) + j;
+            Expr y = (x(i) - mean) * inv_std;
+            if (l.affine) y = y * ir::Load::make(ctx.param("weight"), p) + ir::Load::make(ctx.param("bias"), p);
+            return ctx.store_output(at(i), y, l.param_is_channel ? p : Expr());
+          });
         });
         return ir::Allocate::make(
             acc, ir::Block::make({ir::Store::make(acc, ir::f32(0), Expr(0)), sum, ir::Store::make(acc, mean / size, Expr(0)),
@@ -156,16 +162,16 @@ ir::Stmt lower_runs(LowerContext& ctx, const Runs& l) {
       kind);
 }
 
-// Groups of `per_group` channels of an input [N, C, ...]: a run is one group of one sample.
+// Groups of channels of an input [N, C, ...]: a run is one group of one sample, a stretch one channel.
 Runs channel_group_runs(const Shape& s, int64_t groups, double eps, bool affine) {
-  const int64_t per_group = s[1] / groups;
   const int64_t spatial = spatial_size(s);
   return {.runs = s[0] * groups,
-          .size = per_group * spatial,
+          .size = s[1] / groups * spatial,
+          .per_param = spatial,
+          .param_groups = groups,
           .eps = eps,
           .affine = affine,
-          .param_index = [=](const ir::Expr& r, const ir::Expr& i) { return r % ir::Expr(groups) * ir::Expr(per_group) + i / ir::Expr(spatial); },
-          .param_index_is_channel = true};
+          .param_is_channel = true};
 }
 
 ir::Stmt lower_layernorm(LowerContext& ctx) {
@@ -175,8 +181,7 @@ ir::Stmt lower_layernorm(LowerContext& ctx) {
   return lower_runs(ctx, {.runs = element_count(s).value_or(0) / size,
                           .size = size,
                           .eps = a.eps.value,
-                          .affine = a.elementwise_affine.value,
-                          .param_index = [](const ir::Expr&, const ir::Expr& i) { return i; }});
+                          .affine = a.elementwise_affine.value});
 }
 
 ir::Stmt lower_groupnorm(LowerContext& ctx) {

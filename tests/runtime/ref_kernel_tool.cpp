@@ -104,6 +104,9 @@ Tensor run(const std::string& op, const std::vector<Tensor>& in, const std::map<
   if (op == "dropout") return ref::dropout(in.at(0));
   if (op == "add") return ref::add(pointers(in));
   if (op == "concat") return ref::concat(pointers(in), a.value("dim", int64_t{1}));
+  if (op == "sub") return ref::sub(in.at(0), in.at(1));
+  if (op == "mul") return ref::mul(in.at(0), in.at(1));
+  if (op == "div") return ref::div(in.at(0), in.at(1));
   throw std::runtime_error("unknown op " + op);
 }
 

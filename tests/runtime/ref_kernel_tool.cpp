@@ -112,6 +112,9 @@ Tensor run(const std::string& op, const std::vector<Tensor>& in, const std::map<
   if (op == "groupnorm")
     return ref::groupnorm(in.at(0), a.at("num_groups").get<int64_t>(), optional("weight"), optional("bias"), a.value("eps", 1e-5));
   if (op == "instancenorm2d") return ref::instancenorm2d(in.at(0), optional("weight"), optional("bias"), a.value("eps", 1e-5));
+  if (op == "sub") return ref::sub(in.at(0), in.at(1));
+  if (op == "mul") return ref::mul(in.at(0), in.at(1));
+  if (op == "div") return ref::div(in.at(0), in.at(1));
   throw std::runtime_error("unknown op " + op);
 }
 

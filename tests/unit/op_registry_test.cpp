@@ -62,7 +62,7 @@ TEST_CASE("the registry lists nnc's ops in their documented order", "[registry]"
   for (const OpDef* op : op_registry().ops()) names.push_back(op->schema.name);
   CHECK(names == std::vector<std::string>{"conv2d", "maxpool2d", "avgpool2d", "adaptive_avgpool2d", "batchnorm2d", "layernorm", "groupnorm", "instancenorm2d", "linear",
                                           "flatten", "relu", "sigmoid", "tanh", "silu", "leaky_relu", "gelu", "softmax",
-                                          "dropout", "add", "concat"});
+                                          "dropout", "add", "sub", "mul", "div", "concat"});
   REQUIRE(op_registry().schemas().size() == names.size());
   for (size_t i = 0; i < names.size(); ++i) CHECK(op_registry().schemas()[i] == &op_registry().ops()[i]->schema);
 }

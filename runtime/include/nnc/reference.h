@@ -75,9 +75,6 @@ Tensor softmax(const Tensor& input, int64_t dim);
 // Identity at inference; a copy.
 Tensor dropout(const Tensor& input);
 
-// The elementwise sum of one or more tensors of equal shape.
-Tensor add(const std::vector<const Tensor*>& inputs);
-
 // The inputs joined along `dim` (negative counts from the end); their shapes must agree elsewhere.
 Tensor concat(const std::vector<const Tensor*>& inputs, int64_t dim);
 
@@ -89,5 +86,12 @@ Tensor layernorm(const Tensor& input, const Shape& normalized_shape, const Tenso
 Tensor groupnorm(const Tensor& input, int64_t num_groups, const Tensor* weight, const Tensor* bias, double eps);
 // instancenorm2d: over each channel of an input [N, C, H, W]; weight and bias [C].
 Tensor instancenorm2d(const Tensor& input, const Tensor* weight, const Tensor* bias, double eps);
+// Broadcasting binary ops (PyTorch's, NumPy's rules: shapes aligned from the last dim, each pair of sizes equal
+// or one of them 1). add sums one or more tensors left to right; sub, mul and div take exactly two.
+Shape broadcast_shape(const Shape& a, const Shape& b);
+Tensor add(const std::vector<const Tensor*>& inputs);
+Tensor sub(const Tensor& a, const Tensor& b);
+Tensor mul(const Tensor& a, const Tensor& b);
+Tensor div(const Tensor& a, const Tensor& b);
 
 }  // namespace nnc::ref

@@ -156,6 +156,18 @@ def softmax(r, g, i):
     return {"dim": dim}, [x], {}
 
 
+def hardtanh_attrs(r, i):
+    return [{}, {"min_val": -2.5, "max_val": 0.5}, {"min_val": 0.0, "max_val": 6.0}, {"max_val": 4.0}][i % 4]
+
+
+def elu_attrs(r, i):
+    return [{}, {"alpha": 0.3}, {"alpha": 2.0}, {"alpha": -1.0}][i % 4]
+
+
+def softplus_attrs(r, i):
+    return [{}, {"beta": 2.0, "threshold": 3.0}, {"beta": 0.5, "threshold": 1.0}, {"beta": -1.5}][i % 4]
+
+
 def add(r, g, i):
     shape = [r.randint(1, 5) for _ in range(r.randint(1, 4))]
     xs = [randn(g, shape) for _ in range(2 + i % 3)]
@@ -202,6 +214,16 @@ GENERATORS = {
     "softmax": softmax,
     "add": add,
     "concat": concat,
+    "relu6": activation(lambda r, i: {}),
+    "hardswish": activation(lambda r, i: {}),
+    "hardsigmoid": activation(lambda r, i: {}),
+    "selu": activation(lambda r, i: {}),
+    "mish": activation(lambda r, i: {}),
+    "identity": activation(lambda r, i: {}),
+    "hardtanh": activation(hardtanh_attrs),
+    "elu": activation(elu_attrs),
+    "softplus": activation(softplus_attrs),
+    "log_softmax": softmax,
 }
 
 

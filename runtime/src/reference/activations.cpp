@@ -1,4 +1,4 @@
-// The elementwise activations and dropout, each computed in double and rounded once.
+// The elementwise activations, dropout and identity, each computed in double and rounded once.
 #include <cmath>
 #include <numbers>
 
@@ -17,6 +17,11 @@ Tensor map(const Tensor& input, F f) {
 }
 
 double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+
+// NaN passes through, as in PyTorch's clamp.
+double clamp(double x, double lo, double hi) { return x < lo ? lo : x > hi ? hi : x; }
+
+double elu_of(double x, double alpha) { return x > 0 ? x : alpha * std::expm1(x); }
 
 }  // namespace
 
@@ -47,5 +52,39 @@ Tensor gelu(const Tensor& input, GeluApproximation approximate) {
 }
 
 Tensor dropout(const Tensor& input) { return input.clone(); }
+
+Tensor identity(const Tensor& input) { return input.clone(); }
+
+Tensor relu6(const Tensor& input) { return hardtanh(input, 0.0, 6.0); }
+
+Tensor hardswish(const Tensor& input) {
+  return map(input, [](double x) { return x * clamp(x + 3, 0, 6) / 6; });
+}
+
+Tensor hardsigmoid(const Tensor& input) {
+  return map(input, [](double x) { return clamp(x + 3, 0, 6) / 6; });
+}
+
+Tensor selu(const Tensor& input) {
+  return map(input, [](double x) { return kSeluScale * elu_of(x, kSeluAlpha); });
+}
+
+Tensor mish(const Tensor& input) {
+  return map(input, [](double x) { return x * std::tanh(std::log1p(std::exp(x))); });
+}
+
+Tensor hardtanh(const Tensor& input, double min_val, double max_val) {
+  require(min_val < max_val, "hardtanh", "expected min_val < max_val");
+  return map(input, [=](double x) { return clamp(x, min_val, max_val); });
+}
+
+Tensor elu(const Tensor& input, double alpha) {
+  return map(input, [=](double x) { return elu_of(x, alpha); });
+}
+
+Tensor softplus(const Tensor& input, double beta, double threshold) {
+  require(beta != 0, "softplus", "expected a non-zero beta");
+  return map(input, [=](double x) { return x * beta > threshold ? x : std::log1p(std::exp(x * beta)) / beta; });
+}
 
 }  // namespace nnc::ref

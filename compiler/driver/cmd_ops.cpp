@@ -8,10 +8,10 @@
 #include <cctype>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <stdexcept>
 
 #include "driver/commands.h"
 #include "ops/registry.h"
+#include "support/internal_error.h"
 
 namespace nnc {
 
@@ -118,7 +118,7 @@ json torch_json(const OpDef& def) {
   const std::vector<AttrSpec>& specs = def.schema.attrs.specs;
   for (const TorchArg& declared : twin.args)
     if (std::none_of(specs.begin(), specs.end(), [&](const AttrSpec& spec) { return spec.name == declared.attr; }))
-      throw std::logic_error(fmt::format("this is a bug in nnc: {}'s PyTorch twin maps no attribute '{}'", def.schema.name, declared.attr));
+      internal_error(fmt::format("{}'s PyTorch twin maps no attribute '{}'", def.schema.name, declared.attr));
   json args = json::array();
   for (const AttrSpec& spec : specs) {
     TorchArg arg{.attr = spec.name};

@@ -4,7 +4,8 @@
 
 #include <algorithm>
 #include <set>
-#include <stdexcept>
+
+#include "support/internal_error.h"
 
 namespace nnc {
 namespace {
@@ -25,13 +26,13 @@ OpRegistry::OpRegistry(std::vector<Entry> entries) {
   for (size_t i = 0; i < entries.size(); ++i) {
     const OpSchema& schema = entries[i].op->schema;
     if (i > 0 && entries[i - 1].order == entries[i].order)
-      throw std::logic_error(fmt::format("this is a bug in nnc: ops '{}' and '{}' have the same order {}",
+      internal_error(fmt::format("ops '{}' and '{}' have the same order {}",
                                          entries[i - 1].op->schema.name, schema.name, entries[i].order));
     std::vector<std::string_view> own = {schema.name};
     own.insert(own.end(), schema.aliases.begin(), schema.aliases.end());
     for (std::string_view name : own)
       if (!names.insert(name).second)
-        throw std::logic_error(fmt::format("this is a bug in nnc: op name or alias '{}' is used twice", name));
+        internal_error(fmt::format("op name or alias '{}' is used twice", name));
     ops_.push_back(entries[i].op);
     schemas_.push_back(&schema);
   }
@@ -46,7 +47,7 @@ const OpDef* OpRegistry::find(std::string_view name) const {
 const OpDef& OpRegistry::op_of(const Layer& layer) const {
   for (const OpDef* op : ops_)
     if (&op->schema == layer.schema) return *op;
-  throw std::logic_error(fmt::format("this is a bug in nnc: layer '{}' has no op of this registry", layer.name));
+  internal_error(fmt::format("layer '{}' has no op of this registry", layer.name));
 }
 
 const OpRegistry& op_registry() {

@@ -16,7 +16,7 @@ class OpRegistry {
     int order;
   };
 
-  // Throws std::logic_error (a bug in nnc) when two ops share a name, alias or order.
+  // An internal error (a bug in nnc) when two ops share a name, alias or order.
   explicit OpRegistry(std::vector<Entry> entries);
 
   const std::vector<const OpDef*>& ops() const { return ops_; }

@@ -13,11 +13,11 @@
 #include <array>
 #include <cstdint>
 #include <functional>
-#include <stdexcept>
 #include <type_traits>
 #include <vector>
 
 #include "graph/op_schema.h"
+#include "support/internal_error.h"
 
 namespace nnc {
 
@@ -82,11 +82,11 @@ struct AttrBinding {
   std::function<void(S&, const AttrValue&)> assign;
 };
 
-// Throws std::logic_error (a bug in nnc, met when nnc_core loads) if the field cannot hold the spec's type.
+// An internal error (a bug in nnc, met when nnc_core loads) if the field cannot hold the spec's type.
 template <typename S, typename T>
 AttrBinding<S> bind(Attr<T> S::*field, AttrSpec spec) {
   if (!typed_attrs_detail::holds<T>(spec.type))
-    throw std::logic_error(fmt::format("this is a bug in nnc: attribute '{}' is bound to a field of another type", spec.name));
+    internal_error(fmt::format("attribute '{}' is bound to a field of another type", spec.name));
   auto assign = [field, spec](S& s, const AttrValue& v) {
     s.*field = Attr<T>{spec.name, typed_attrs_detail::decode<T>(v, spec), v.given, v.loc};
   };

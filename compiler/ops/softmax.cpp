@@ -60,10 +60,12 @@ Tensor reference_log_softmax(const ReferenceContext& ctx) {
   return ref::log_softmax(ctx.input(), ctx.attrs<SoftmaxAttrs>().dim.value);
 }
 
+AttrSchema dim_attr() { return attr_schema<SoftmaxAttrs>({bind(&SoftmaxAttrs::dim, int_attr("dim", 1))}); }
+
 const OpDef softmax_op{
     .schema = {.name = "softmax",
                .summary = "exp(x) / sum(exp(x)) along dim (torch.nn.Softmax)",
-               .attrs = attr_schema<SoftmaxAttrs>({bind(&SoftmaxAttrs::dim, int_attr("dim", 1))}),
+               .attrs = dim_attr(),
                .infer = infer_softmax},
     .lowering = {.lower = lower_softmax<false>, .accepts_epilogue = true},
     .reference = reference_softmax,
@@ -73,7 +75,7 @@ const OpDef softmax_op{
 const OpDef log_softmax_op{
     .schema = {.name = "log_softmax",
                .summary = "log(softmax(x)) along dim, computed as x - max - log(sum(exp(x - max))) (torch.nn.LogSoftmax)",
-               .attrs = attr_schema<SoftmaxAttrs>({bind(&SoftmaxAttrs::dim, int_attr("dim", 1))}),
+               .attrs = dim_attr(),
                .infer = infer_softmax},
     .lowering = {.lower = lower_softmax<true>, .accepts_epilogue = true},
     .reference = reference_log_softmax,

@@ -1,6 +1,6 @@
 // The shape-preserving elementwise family: relu, sigmoid, tanh, silu, leaky_relu, gelu, relu6,
-// hardswish, hardsigmoid, selu, mish, hardtanh, elu, softplus, and identity and dropout (identity at
-// inference).
+// hardswish, hardsigmoid, selu, mish, hardtanh, elu, softplus, prelu (with a learned slope), and
+// identity and dropout (identity at inference).
 #include <fmt/format.h>
 
 #include <cmath>
@@ -38,6 +38,10 @@ struct SoftplusAttrs {
   Attr<double> threshold;
 };
 
+struct PreluAttrs {
+  Attr<int64_t> num_parameters;
+};
+
 bool same_shape(InferContext& ctx) {
   ctx.output = ctx.input();
   return true;
@@ -69,6 +73,21 @@ bool infer_softplus(InferContext& ctx) {
     return ctx.error("bad-value", fmt::format("{}: beta is 0, but softplus divides by it", ctx.what()),
                      "use a non-zero beta such as 1 (the default)", beta.loc);
   return same_shape(ctx);
+}
+
+// One slope, or one per channel (dim 1; an input of rank 1 has one channel), as PyTorch checks.
+bool infer_prelu(InferContext& ctx) {
+  const Attr<int64_t>& n = ctx.attrs<PreluAttrs>().num_parameters;
+  const Shape& in = ctx.input();
+  const int64_t channels = in.size() >= 2 ? in[1] : 1;
+  if (n.value != 1 && n.value != channels)
+    return ctx.error("num-parameters-mismatch",
+                     fmt::format("{}: num_parameters is {}, but its input '{}' has {} channel{} (shape {})", ctx.what(), n.value,
+                                 ctx.input_name(), channels, channels == 1 ? "" : "s", to_string(in)),
+                     fmt::format("write num_parameters: {} for a slope per channel, or 1 for one slope", channels), n.loc);
+  ctx.output = in;
+  ctx.params = {{.key = "weight", .shape = {n.value}, .fill = 0.25f}};  // PyTorch's initial slope
+  return true;
 }
 
 using ir::Expr;
@@ -127,7 +146,28 @@ Tensor reference_leaky_relu(const ReferenceContext& ctx) {
   return ref::leaky_relu(ctx.input(), ctx.attrs<LeakyReluAttrs>().negative_slope.value);
 }
 Tensor reference_gelu(const ReferenceContext& ctx) { return ref::gelu(ctx.input(), ctx.attrs<GeluAttrs>().approximate.value); }
+// x where x > 0, else weight * x, with the slope of x's channel (or the one slope).
+Expr prelu_of(const Expr& x, const ir::Buffer& weight, const Expr& channel, int64_t num_parameters) {
+  return ir::select(x > f32(0), x, ir::Load::make(weight, num_parameters == 1 ? Expr(0) : channel) * x);
+}
+
+ir::Stmt lower_prelu(LowerContext& ctx) {
+  const TensorRef& in = ctx.input();
+  const Shape& s = ctx.output().shape;
+  const int64_t n = ctx.attrs<PreluAttrs>().num_parameters.value;
+  return loop_nest(ctx, s, [&](const std::vector<Expr>& i) {
+    Expr at = flat_index(s, i), c = s.size() >= 2 ? i[1] : Expr(0);
+    return ctx.store_output(at, prelu_of(ir::Load::make(in.buffer, at), ctx.param("weight"), c, n), c);
+  });
+}
+
+ir::Expr prelu_epilogue(const EpilogueContext& e) {
+  const int64_t n = e.attrs<PreluAttrs>().num_parameters.value;
+  return prelu_of(e.value, e.param("weight"), n == 1 ? Expr(0) : e.channel_of_input(), n);
+}
+
 Tensor reference_dropout(const ReferenceContext& ctx) { return ref::dropout(ctx.input()); }
+Tensor reference_prelu(const ReferenceContext& ctx) { return ref::prelu(ctx.input(), *ctx.param("weight")); }
 Tensor reference_identity(const ReferenceContext& ctx) { return ref::identity(ctx.input()); }
 Tensor reference_relu6(const ReferenceContext& ctx) { return ref::relu6(ctx.input()); }
 Tensor reference_hardswish(const ReferenceContext& ctx) { return ref::hardswish(ctx.input()); }
@@ -246,6 +286,17 @@ const OpDef softplus_op{
     .torch = {.module = "torch.nn.Softplus"},
 };
 
+const OpDef prelu_op{
+    .schema = {.name = "prelu",
+               .summary = "x if x > 0 else weight * x, one learned slope or one per channel (torch.nn.PReLU)",
+               .attrs = attr_schema<PreluAttrs>({bind(&PreluAttrs::num_parameters, int_attr("num_parameters", 1, 1))}),
+               .infer = infer_prelu},
+    .lowering = {.lower = lower_prelu, .accepts_epilogue = true, .epilogue = prelu_epilogue},
+    .reference = reference_prelu,
+    .params = {{"weight", "[num_parameters]"}},
+    .torch = {.module = "torch.nn.PReLU"},
+};
+
 const OpDef identity_op{.schema = {.name = "identity", .summary = "x unchanged (torch.nn.Identity)", .infer = same_shape},
                         .lowering = elementwise_lowering<identity>(),
                         .reference = reference_identity,
@@ -254,7 +305,8 @@ const OpDef identity_op{.schema = {.name = "identity", .summary = "x unchanged (
 const OpRegistration registered[] = {{relu_op, 600},        {sigmoid_op, 610},  {tanh_op, 620},        {silu_op, 630},
                                      {leaky_relu_op, 640},  {gelu_op, 650},     {relu6_op, 660},       {hardswish_op, 663},
                                      {hardsigmoid_op, 666}, {selu_op, 670},     {mish_op, 673},        {hardtanh_op, 676},
-                                     {elu_op, 680},         {softplus_op, 683}, {dropout_op, 800},     {identity_op, 810}};
+                                     {elu_op, 680},         {softplus_op, 683}, {prelu_op, 686},       {dropout_op, 800},
+                                     {identity_op, 810}};
 
 }  // namespace
 

@@ -168,6 +168,13 @@ def softplus_attrs(r, i):
     return [{}, {"beta": 2.0, "threshold": 3.0}, {"beta": 0.5, "threshold": 1.0}, {"beta": -1.5}][i % 4]
 
 
+def prelu(r, g, i):
+    x = randn(g, [r.randint(1, 3) for _ in range(r.randint(1, 4))], 3.0)
+    channels = x.shape[1] if x.dim() >= 2 else 1
+    n = [1, channels][i % 2]
+    return {"num_parameters": n}, [x], {"weight": randn(g, (n,))}
+
+
 def add(r, g, i):
     shape = [r.randint(1, 5) for _ in range(r.randint(1, 4))]
     xs = [randn(g, shape) for _ in range(2 + i % 3)]
@@ -224,6 +231,7 @@ GENERATORS = {
     "elu": activation(elu_attrs),
     "softplus": activation(softplus_attrs),
     "log_softmax": softmax,
+    "prelu": prelu,
 }
 
 

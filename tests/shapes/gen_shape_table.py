@@ -268,6 +268,10 @@ def zoo_activation_cases():
         yield "elu", {"alpha": alpha}, [[1, 2, 3, 4]]
     for beta, threshold in ((1.0, 20.0), (2.0, 5.0), (0.5, 0.0), (-1.0, 20.0), (0.0, 20.0)):
         yield "softplus", {"beta": beta, "threshold": threshold}, [[1, 2, 3, 4]]
+    for shape in ([2, 3], [2, 3, 4], [1, 3, 4, 4], [2, 3, 4, 5, 2]):
+        for n in (1, 3, 2, 4):
+            yield "prelu", optional("num_parameters", n, 1), [shape]
+    yield "prelu", {"num_parameters": 0}, [[1, 3, 4, 4]]
     yield "log_softmax", {}, [[2, 3, 4]]
     for shape in ([2, 3], [2, 3, 4], [2, 3, 4, 5]):
         for dim in all_dims(len(shape)):

@@ -97,5 +97,7 @@ Tensor elu(const Tensor& input, double alpha);
 Tensor softplus(const Tensor& input, double beta, double threshold);
 // x - max - log(sum(exp(x - max))) along `dim` (negative counts from the end).
 Tensor log_softmax(const Tensor& input, int64_t dim);
+// x if x > 0 else weight[c] * x, c the channel (dim 1); weight [1] (one slope) or [C].
+Tensor prelu(const Tensor& input, const Tensor& weight);
 
 }  // namespace nnc::ref

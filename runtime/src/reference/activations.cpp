@@ -87,4 +87,19 @@ Tensor softplus(const Tensor& input, double beta, double threshold) {
   return map(input, [=](double x) { return x * beta > threshold ? x : std::log1p(std::exp(x * beta)) / beta; });
 }
 
+Tensor prelu(const Tensor& input, const Tensor& weight) {
+  const int64_t channels = input.rank() >= 2 ? input.dim(1) : 1;
+  require(weight.rank() == 1 && (weight.numel() == 1 || weight.numel() == channels), "prelu",
+          "expected a weight of 1 or C (input channels) values");
+  // Element i is in channel (i / inner) % C, inner being the product of the dims after dim 1.
+  const int64_t inner = input.rank() >= 2 ? extent(input.shape(), 2, input.rank()) : 1;
+  Tensor output(input.shape());
+  for (int64_t i = 0; i < input.numel(); ++i) {
+    const double x = input.data()[i];
+    const double slope = weight.data()[weight.numel() == 1 ? 0 : (i / inner) % channels];
+    output.data()[i] = static_cast<float>(x > 0 ? x : slope * x);
+  }
+  return output;
+}
+
 }  // namespace nnc::ref

@@ -40,6 +40,7 @@ std::string default_text(const AttrSpec& spec) {
 
 std::string inputs_text(const OpSchema& op) {
   if (!op.variadic) return "input";
+  if (op.max_inputs == op.min_inputs) return fmt::format("inputs ({})", op.min_inputs);
   return op.min_inputs > 1 ? fmt::format("inputs ({}+)", op.min_inputs) : "inputs";
 }
 
@@ -138,7 +139,6 @@ json torch_json(const OpDef& def) {
   t["args"] = std::move(args);
   t["eval"] = twin.eval_mode;
   t["input_rank"] = twin.input_rank;
-  t["equal_shapes"] = twin.equal_shapes;
   return t;
 }
 
@@ -150,7 +150,7 @@ json op_json(const OpDef& def) {
   return {{"name", op.name},
           {"aliases", op.aliases},
           {"summary", op.summary},
-          {"inputs", {{"variadic", op.variadic}, {"min", op.min_inputs}}},
+          {"inputs", {{"variadic", op.variadic}, {"min", op.min_inputs}, {"max", op.max_inputs ? json(op.max_inputs) : json()}}},
           {"attributes", std::move(attrs)},
           {"parameters", std::move(params)},
           {"torch", torch_json(def)}};

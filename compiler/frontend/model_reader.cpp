@@ -542,9 +542,16 @@ void ModelReader::read_inputs(Layer& layer, const Entry& e) {
     return;
   }
   size_t min_inputs = layer.schema ? layer.schema->min_inputs : 1;
+  size_t max_inputs = layer.schema ? layer.schema->max_inputs : 0;
   if (e.second.size() < min_inputs) {
-    diags_.error("bad-value", at_entry(e), fmt::format("{} needs at least {} input{}, but it has {}", layer_title(layer), min_inputs, min_inputs == 1 ? "" : "s", e.second.size()),
-                 fmt::format("list {} or more layers (or the model input), e.g. `inputs: [a, b]`", min_inputs));
+    diags_.error("bad-value", at_entry(e), fmt::format("{} needs {} {} input{}, but it has {}", layer_title(layer), max_inputs == min_inputs ? "exactly" : "at least", min_inputs, min_inputs == 1 ? "" : "s", e.second.size()),
+                 fmt::format("list {}{} layers (or the model input), e.g. `inputs: [a, b]`", min_inputs, max_inputs == min_inputs ? "" : " or more"));
+    layer.valid = false;
+    return;
+  }
+  if (max_inputs && e.second.size() > max_inputs) {
+    diags_.error("bad-value", at_entry(e), fmt::format("{} takes exactly {} inputs, but it has {}", layer_title(layer), max_inputs, e.second.size()),
+                 fmt::format("list {} layers (or the model input), e.g. `inputs: [a, b]`; chain layers for more", max_inputs));
     layer.valid = false;
     return;
   }

@@ -30,6 +30,7 @@ struct OpSchema {
   AttrSchema attrs;
   bool variadic = false;  // reads `inputs: [...]` (add, concat) instead of one `input`
   size_t min_inputs = 1;
+  size_t max_inputs = 0;  // 0: as many as the model format allows
   bool (*infer)(InferContext&) = nullptr;  // fills the output shape; false after an error
 };
 

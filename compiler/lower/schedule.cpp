@@ -48,14 +48,16 @@ std::vector<Step> schedule_graph(const Graph& graph, const LoweringLookup& lower
   for (int i = 0; i < count; ++i) {
     if (!needed[i]) continue;
     const Layer& layer = graph.layers[i];
-    // Fuse into the step computing one of the inputs when this layer can be an epilogue, it is
-    // that tensor's only reader, the step's result is not the model output, the producer takes
-    // epilogues, and every other input already exists when that step runs.
+    // Fuse into the step computing one of the inputs when this layer can be an epilogue, that input
+    // has as many elements as the result (a broadcast input does not: its producer's loop is too
+    // short), it is that tensor's only reader, the step's result is not the model output, the
+    // producer takes epilogues, and every other input already exists when that step runs.
     bool fused = false;
     const bool fusible = lowerings(layer).epilogue && layer.inputs.size() <= kMaxFusedInputs;
     for (size_t chain = 0; chain < layer.inputs.size() && fusible && !fused; ++chain) {
       const int from = layer.inputs[chain].layer;
       if (from < 0 || readers[from] != 1 || from == graph.output) continue;
+      if (element_count(*graph.layers[from].shape) != element_count(*layer.shape)) continue;
       Step& step = steps[step_of[from]];
       bool ready = step.output() == from && lowerings(graph.layers[step.producer]).accepts_epilogue &&
                    step.epilogues.size() < kMaxEpilogues;

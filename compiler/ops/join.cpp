@@ -1,4 +1,4 @@
-// Ops that join several tensors: add (a residual sum of equal shapes) and concat (torch.cat).
+// concat (torch.cat): tensors joined along one dim.
 #include <fmt/format.h>
 
 #include "lower/lower_context.h"
@@ -19,19 +19,6 @@ std::string describe_inputs(const InferContext& ctx) {
     text += fmt::format("'{}' {}", ctx.input_name(i), to_string(ctx.input(i)));
   }
   return text;
-}
-
-bool infer_add(InferContext& ctx) {
-  for (size_t i = 1; i < ctx.input_count(); ++i) {
-    if (ctx.input(i) == ctx.input(0)) continue;
-    return ctx.error("shape-mismatch",
-                     fmt::format("{}: its inputs must all have the same shape, but they are {}", ctx.what(), describe_inputs(ctx)),
-                     "nnc's add does not broadcast: make the branches agree (a 1x1 conv2d with stride on the shortcut "
-                     "is the usual fix for a downsampling block)",
-                     ctx.layer().inputs[i].loc);
-  }
-  ctx.output = ctx.input(0);
-  return true;
 }
 
 bool infer_concat(InferContext& ctx) {
@@ -74,33 +61,6 @@ bool infer_concat(InferContext& ctx) {
   return true;
 }
 
-// Summed left to right, as PyTorch's a + b + c; the partial sum is bound every few terms so that the
-// expression stays shallow however many inputs there are.
-ir::Stmt lower_add(LowerContext& ctx) {
-  constexpr size_t kTermsPerLet = 16;
-  return vector_loop(ctx, *element_count(ctx.output().shape), [&](const ir::Expr& i, int) {
-    std::vector<std::pair<std::string, ir::Expr>> partial;
-    ir::Expr sum = ir::Load::make(ctx.input(0).buffer, i);
-    for (size_t k = 1; k < ctx.input_count(); ++k) {
-      if (k % kTermsPerLet == 0) {
-        partial.emplace_back(ctx.fresh_name("sum"), sum);
-        sum = ir::Var::make(sum.type(), partial.back().first);
-      }
-      sum = sum + ir::Load::make(ctx.input(k).buffer, i);
-    }
-    return with_lets(partial, ctx.store_output(i, sum));
-  });
-}
-
-// A residual add fused into the step computing one of its inputs: the others are read at the
-// same flat index.
-ir::Expr add_epilogue(const EpilogueContext& e) {
-  ir::Expr sum = e.value;
-  for (size_t k = 0; k < e.fused.inputs.size(); ++k)
-    if (k != e.fused.chain_input) sum = sum + ir::Load::make(e.fused.inputs[k].buffer, e.index);
-  return sum;
-}
-
 // Each input is copied into its band of the output: [outer, offset .. offset + its size, inner].
 ir::Stmt lower_concat(LowerContext& ctx) {
   using ir::Expr;
@@ -127,20 +87,7 @@ ir::Stmt lower_concat(LowerContext& ctx) {
   return ir::Block::make(std::move(copies));
 }
 
-Tensor reference_add(const ReferenceContext& ctx) { return ref::add(ctx.inputs); }
 Tensor reference_concat(const ReferenceContext& ctx) { return ref::concat(ctx.inputs, ctx.attrs<ConcatAttrs>().dim.value); }
-
-const OpDef add_op{
-    .schema = {.name = "add",
-               .suggested_for = {"sum"},
-               .summary = "elementwise sum of two or more tensors of one shape (residual connections)",
-               .variadic = true,
-               .min_inputs = 2,
-               .infer = infer_add},
-    .lowering = {.lower = lower_add, .accepts_epilogue = true, .epilogue = add_epilogue},
-    .reference = reference_add,
-    .torch = {.function = "torch.add", .inputs = TorchInputs::Fold, .equal_shapes = true},
-};
 
 const OpDef concat_op{
     .schema = {.name = "concat",
@@ -155,7 +102,7 @@ const OpDef concat_op{
     .torch = {.function = "torch.cat", .inputs = TorchInputs::List, .args = {always_passed("dim")}},
 };
 
-const OpRegistration registered[] = {{add_op, 900}, {concat_op, 910}};
+const OpRegistration registered[] = {{concat_op, 910}};
 
 }  // namespace
 

@@ -39,9 +39,8 @@ struct TorchTwin {
   TorchInputs inputs = TorchInputs::One;
   std::vector<TorchArg> args;
   bool eval_mode = false;  // PyTorch computes something else in training mode
-  // Where PyTorch is more lenient than nnc: nnc takes this input rank only (0: any), and inputs of one shape only.
+  // Where PyTorch is more lenient than nnc: nnc takes this input rank only (0: any).
   int64_t input_rank = 0;
-  bool equal_shapes = false;
 };
 
 }  // namespace nnc

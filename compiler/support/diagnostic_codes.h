@@ -57,7 +57,7 @@ inline constexpr auto kDiagCodes = std::to_array<DiagCodeInfo>({
     {"reflect-padding-too-large", Severity::Error, "reflect padding is not smaller than the input's height or width"},
     {"circular-padding-too-large", Severity::Error, "circular padding would wrap around the input more than once"},
     {"kernel-too-large", Severity::Error, "the window is larger than the padded input, so the output would be empty"},
-    {"shape-mismatch", Severity::Error, "the inputs of an add differ in shape"},
+    {"shape-mismatch", Severity::Error, "the inputs of an add, sub, mul or div do not broadcast"},
     {"concat-mismatch", Severity::Error, "the inputs of a concat differ in rank or in a dimension other than dim"},
     {"bad-dim", Severity::Error, "a dimension index is out of range, or flatten's start_dim comes after end_dim"},
     {"num-parameters-mismatch", Severity::Error, "prelu's num_parameters is neither 1 nor its input's channels"},

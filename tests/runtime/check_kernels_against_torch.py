@@ -175,9 +175,29 @@ def prelu(r, g, i):
     return {"num_parameters": n}, [x], {"weight": randn(g, (n,))}
 
 
-def add(r, g, i):
+def broadcast_shapes(r, count):
+    """`count` shapes that broadcast: a common shape, each of its dims set to 1 or some leading dims dropped at random."""
     shape = [r.randint(1, 5) for _ in range(r.randint(1, 4))]
-    xs = [randn(g, shape) for _ in range(2 + i % 3)]
+    shapes = []
+    for _ in range(count):
+        s = [1 if r.random() < 0.3 else n for n in shape]
+        shapes.append(s[r.randint(0, len(s) - 1):])
+    shapes[r.randrange(count)] = list(shape)  # one input of the full shape, as a fused epilogue needs
+    return shapes
+
+
+def add(r, g, i):
+    if i % 2:
+        return {}, [randn(g, s) for s in broadcast_shapes(r, 2 + i % 3)], {}
+    shape = [r.randint(1, 5) for _ in range(r.randint(1, 4))]
+    return {}, [randn(g, shape) for _ in range(2 + i % 3)], {}
+
+
+def binary(r, g, i):
+    a, b = broadcast_shapes(r, 2)
+    xs = [randn(g, a), randn(g, b)]
+    if i % 4 == 3:  # divisors near zero
+        xs[1] = xs[1] * 1e-3
     return {}, xs, {}
 
 
@@ -221,6 +241,9 @@ GENERATORS = {
     "softmax": softmax,
     "add": add,
     "concat": concat,
+    "sub": binary,
+    "mul": binary,
+    "div": binary,
     "relu6": activation(lambda r, i: {}),
     "hardswish": activation(lambda r, i: {}),
     "hardsigmoid": activation(lambda r, i: {}),

@@ -115,6 +115,9 @@ Tensor run(const std::string& op, const std::vector<Tensor>& in, const std::map<
   if (op == "softplus") return ref::softplus(in.at(0), a.value("beta", 1.0), a.value("threshold", 20.0));
   if (op == "log_softmax") return ref::log_softmax(in.at(0), a.value("dim", int64_t{1}));
   if (op == "prelu") return ref::prelu(in.at(0), params.at("weight"));
+  if (op == "sub") return ref::sub(in.at(0), in.at(1));
+  if (op == "mul") return ref::mul(in.at(0), in.at(1));
+  if (op == "div") return ref::div(in.at(0), in.at(1));
   throw std::runtime_error("unknown op " + op);
 }
 

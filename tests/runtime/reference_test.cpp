@@ -149,10 +149,17 @@ TEST_CASE("softmax is stable and normalises along the chosen dim", "[reference]"
   CHECK_THROWS_AS(ref::softmax(x, 2), std::invalid_argument);
 }
 
-TEST_CASE("add sums any number of equal shapes; concat joins along any dim", "[reference]") {
+TEST_CASE("add, sub, mul and div broadcast; concat joins along any dim", "[reference]") {
   Tensor a = make({2, 2}, {1, 2, 3, 4}), b = make({2, 2}, {10, 20, 30, 40}), c = make({2, 1}, {7, 8});
+  Tensor row = make({2}, {2, 4}), odd = make({3}, {1, 2, 3});
   CHECK(values(ref::add({&a, &b, &a})) == std::vector<float>{12, 24, 36, 48});
-  CHECK_THROWS_AS(ref::add({&a, &c}), std::invalid_argument);
+  CHECK(values(ref::add({&a, &c})) == std::vector<float>{8, 9, 11, 12});
+  CHECK(ref::add({&c, &row}).shape() == Shape{2, 2});
+  CHECK_THROWS_AS(ref::add({&a, &odd}), std::invalid_argument);
+  CHECK(values(ref::sub(c, row)) == std::vector<float>{5, 3, 6, 4});
+  CHECK(values(ref::mul(a, c)) == std::vector<float>{7, 14, 24, 32});
+  CHECK(values(ref::div(b, row)) == std::vector<float>{5, 5, 15, 10});
+  CHECK_THROWS_AS(ref::mul(a, odd), std::invalid_argument);
   CHECK(values(ref::concat({&a, &c}, 1)) == std::vector<float>{1, 2, 7, 3, 4, 8});
   CHECK(ref::concat({&a, &c, &a}, -1).shape() == Shape{2, 5});
   CHECK(values(ref::concat({&a, &b}, 0)) == std::vector<float>{1, 2, 3, 4, 10, 20, 30, 40});

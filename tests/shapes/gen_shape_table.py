@@ -51,9 +51,7 @@ def as_pair(v):
 
 CONTRACT_ERRORS = [
     ("nnc's image ops take a 4-D [N, C, H, W] input only (PyTorch also accepts unbatched 3-D)",
-     lambda twins, op, attrs, inputs: twins.wrong_rank(op, inputs)),
-    ("nnc's add does not broadcast: its inputs must have equal shapes",
-     lambda twins, op, attrs, inputs: twins.unequal_shapes(op, inputs)),
+     lambda twins, op, attrs, inputs: twins.contract_problem(op, inputs) is not None),
     ("nnc rejects a size of 0 (an empty tensor); PyTorch returns a tensor with no elements",
      lambda twins, op, attrs, inputs: (op == "adaptive_avgpool2d" and 0 in as_pair(attrs["output_size"]))
      or (op == "linear" and attrs["out_features"] == 0)),
@@ -224,16 +222,28 @@ def elementwise_cases():
         yield "dropout", {"p": p}, [[1, 2, 3, 4]]
 
 
-# add and concat inputs: rank 2 and 3 with any sizes, rank 4 with a batch of 1 (the test builds
-# every input from one model input of batch 1; see case_model.h).
+# Inputs of the ops reading `inputs:`: rank 2 and 3 with any sizes, rank 4 with a batch of 1 (the
+# test builds every input from one model input of batch 1; see case_model.h).
 def add_cases():
     for shape in ([2, 3], [4, 3, 5], [1, 3, 4, 4]):
         yield "add", {}, [shape, shape]
         yield "add", {}, [shape, shape, shape]
     for inputs in ([[1, 3, 4, 4], [1, 3, 4, 5]], [[1, 3, 4, 4], [1, 4, 4, 4]], [[1, 3, 4, 4], [1, 1, 4, 4]],
                    [[1, 3, 4, 4], [1, 3, 1, 4]], [[2, 3], [3, 2]], [[2, 3], [1, 3]], [[2, 3], [2, 3, 1]],
-                   [[3, 4, 5], [3, 4, 5], [3, 4, 6]], [[3, 1, 5], [3, 4, 5]], [[1, 2, 3, 4], [2, 3, 4]]):
+                   [[3, 4, 5], [3, 4, 5], [3, 4, 6]], [[3, 1, 5], [3, 4, 5]], [[1, 2, 3, 4], [2, 3, 4]],
+                   [[1, 3, 1, 4], [1, 1, 5, 1]], [[2, 1], [1, 3], [4, 1, 1]], [[3, 1, 5], [3, 4, 5], [3, 2, 5]]):
         yield "add", {}, inputs
+
+
+# sub, mul and div: equal shapes, every way of broadcasting (either side, ranks that differ, both
+# sides at once, the squeeze-excitation gate and layer scale), and shapes that clash.
+def binary_cases():
+    for op in ("sub", "mul", "div"):
+        for inputs in ([[2, 3], [2, 3]], [[1, 3, 4, 4], [1, 3, 4, 4]], [[1, 8, 4, 4], [1, 8, 1, 1]],
+                       [[1, 8, 1, 1], [1, 8, 4, 4]], [[1, 4, 5, 3], [1, 1, 1, 3]], [[4, 3, 5], [3, 5]],
+                       [[3, 5], [4, 3, 5]], [[1, 3, 1, 4], [1, 1, 5, 1]], [[2, 1], [1, 3]], [[3, 1, 1], [1, 1, 1]],
+                       [[2, 3], [3, 2]], [[1, 3, 4, 4], [1, 2, 4, 4]], [[4, 3, 5], [4, 5]], [[2, 3, 4], [2, 1, 3]]):
+            yield op, {}, inputs
 
 
 def concat_cases():
@@ -280,7 +290,7 @@ def zoo_activation_cases():
 
 CASES = [conv2d_cases, maxpool2d_cases, avgpool2d_cases, adaptive_avgpool2d_cases, batchnorm2d_cases,
          linear_cases, flatten_cases, softmax_cases, elementwise_cases, add_cases, concat_cases,
-         zoo_activation_cases]
+         binary_cases, zoo_activation_cases]
 
 
 def main():

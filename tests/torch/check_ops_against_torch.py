@@ -2,7 +2,7 @@
 
 The sample takes a quota of cases per op and, first, cases showing each attribute that is easy to get wrong
 (TAGS); every tag must be found. A case becomes a model as tests/shapes/case_model.cpp builds it: an op reading
-one input is the model's only layer; add and concat read inputs built from a [1, 2, 4, 4] model input by a 1x1
+one input is the model's only layer; the ops reading `inputs:` (add, concat, ...) read inputs built from a [1, 2, 4, 4] model input by a 1x1
 conv2d (the channels), adaptive_avgpool2d (the spatial sizes) and flatten (rank 2 or 3). Each model is then checked
 like an example (see torch_numbers.py). Prints one line per case and "N passed, M failed".
 
@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import torch_numbers
+import torch_twins
 
 HERE = Path(__file__).resolve().parent
 TABLE = HERE.parent / "shapes" / "shape_table.json"
@@ -22,7 +23,7 @@ TABLE = HERE.parent / "shapes" / "shape_table.json"
 # Cases per op (all of them when the table has fewer).
 QUOTA = {"conv2d": 50, "maxpool2d": 32, "avgpool2d": 32, "concat": 16, "adaptive_avgpool2d": 12, "linear": 10,
          "softmax": 10, "flatten": 8, "batchnorm2d": 6, "gelu": 6, "add": 6, "leaky_relu": 4, "dropout": 3,
-         "relu": 3, "sigmoid": 3, "tanh": 3, "silu": 3}
+         "relu": 3, "sigmoid": 3, "tanh": 3, "silu": 3, "sub": 6, "mul": 6, "div": 6}
 # Cases of every other op in the table.
 DEFAULT_QUOTA = 3
 # Cases sampled first for each tag (see tags()).
@@ -100,8 +101,11 @@ def tags(case):
         found.add("negative dim" if a.get("dim", 1) < 0 else "dim >= 0")
         if len({tuple(s) for s in inputs}) > 1:
             found.add("unequal inputs")
-    elif op == "add" and len(inputs) >= 3:
-        found.add("3 inputs")
+    elif op in ("add", "sub", "mul", "div"):
+        if len(inputs) >= 3:
+            found.add("3 inputs")
+        if any(s != shape for s in inputs):
+            found.add("broadcast")
     elif op == "linear" and len(shape) >= 3:
         found.add("rank >= 3")
     elif op == "flatten" and (a.get("start_dim", 1) != 1 or a.get("end_dim", -1) != -1):
@@ -116,6 +120,7 @@ REQUIRED_TAGS = {
     "avgpool2d: ceil_mode dropping the last window", "avgpool2d: ceil_mode window past the padding",
     "avgpool2d: count_include_pad false", "adaptive_avgpool2d: uneven windows", "gelu: approximate tanh",
     "softmax: negative dim", "concat: negative dim", "concat: unequal inputs", "add: 3 inputs",
+    "add: broadcast", "sub: broadcast", "mul: broadcast", "div: broadcast",
     "linear: rank >= 3", "flatten: partial range",
 }
 
@@ -164,11 +169,11 @@ def build_input(name, shape):
     return text
 
 
-def case_model(case):
+def case_model(twins, case):
     """The YAML model putting one table case to nnc; its output is the layer under test."""
     op, inputs = case["op"], case["inputs"]
     layers, reads = "", ""
-    if op in ("add", "concat"):
+    if twins.ops[op]["inputs"]["variadic"]:
         names = [f"in{i}" for i in range(len(inputs))]
         layers = "".join(build_input(n, s) for n, s in zip(names, inputs))
         reads = f"    inputs: [{', '.join(names)}]\n"
@@ -199,7 +204,8 @@ def main():
     problems = [f"the sample shows no case of {tag}" for tag in sorted(REQUIRED_TAGS - covered)]
     for problem in problems:
         print(f"FAIL {problem}")
-    cases = [torch_numbers.Case(label(c), case_model(c), args.seed * 100003 + i) for i, c in enumerate(chosen)]
+    twins = torch_twins.registry(args.nnc)
+    cases = [torch_numbers.Case(label(c), case_model(twins, c), args.seed * 100003 + i) for i, c in enumerate(chosen)]
     passed, failed = torch_numbers.check_cases(args.nnc, cases)
     failed += len(problems)
     print(f"{passed} passed, {failed} failed")

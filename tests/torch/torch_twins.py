@@ -54,8 +54,8 @@ class Registry:
 
     def __init__(self, document):
         self.ops = {op["name"]: op for op in document["ops"]}
-        # (input rank, equal shapes) per op: contract_problem runs on every call of a layer, which benchmarks time.
-        self.strictness = {name: (op["torch"]["input_rank"], op["torch"]["equal_shapes"]) for name, op in self.ops.items()}
+        # The input rank per op: contract_problem runs on every call of a layer, which benchmarks time.
+        self.input_rank = {name: op["torch"]["input_rank"] for name, op in self.ops.items()}
 
     def attributes(self, op):
         """{attribute name: its schema}, in the op's order."""
@@ -91,20 +91,12 @@ class Registry:
 
     def contract_problem(self, op, shapes):
         """Why nnc's contract refuses inputs of these shapes (all lists or all torch.Size) that PyTorch may accept:
-        a rank other than the one nnc takes (PyTorch's image ops also take unbatched input), or inputs of different
-        shapes (PyTorch broadcasts). None when there is no such problem."""
-        rank, equal_shapes = self.strictness[op]
+        a rank other than the one nnc takes (PyTorch's image ops also take unbatched input). None when there is no
+        such problem."""
+        rank = self.input_rank[op]
         if rank and len(shapes[0]) != rank:
             return f"expects a {rank}-D input, got shape {list(shapes[0])}"
-        if equal_shapes and any(s != shapes[0] for s in shapes):
-            return f"inputs of different shapes {[list(s) for s in shapes]}"
         return None
-
-    def wrong_rank(self, op, shapes):
-        return self.contract_problem(op, shapes[:1]) is not None  # one shape is never unequal
-
-    def unequal_shapes(self, op, shapes):
-        return self.contract_problem(op, shapes) is not None and not self.wrong_rank(op, shapes)
 
 
 @functools.lru_cache(maxsize=None)

@@ -68,6 +68,24 @@ TEST_CASE("a tensor read twice is not fused away", "[schedule]") {
   CHECK(steps[2].layers() == std::vector<int>{2, 3});
 }
 
+TEST_CASE("a broadcasting op fuses only into the producer of its full-size input", "[schedule]") {
+  LoadedModel m = valid_model("[1, 4, 6, 6]",
+                              "  - {op: adaptive_avgpool2d, name: pool, output_size: 1}\n"
+                              "  - {op: sigmoid, name: gate}\n"
+                              "  - {op: adaptive_avgpool2d, name: small, input: input, output_size: 1}\n"
+                              "  - {op: conv2d, name: features, input: input, out_channels: 4, kernel_size: 1}\n"
+                              "  - {op: mul, name: se, inputs: [gate, features]}\n"
+                              "  - {op: sub, inputs: [small, se]}\n");
+  std::vector<Step> steps = schedule_graph(m.graph, lowering_of);
+  // The [1, 4, 1, 1] gate and `small` are each their reader's only use, but a kernel over four
+  // elements cannot compute a [1, 4, 6, 6] result: the mul and the sub join the conv's kernel.
+  REQUIRE(steps.size() == 3);
+  CHECK(steps[0].layers() == std::vector<int>{0, 1});
+  CHECK(steps[1].layers() == std::vector<int>{2});
+  CHECK(steps[2].layers() == std::vector<int>{3, 4, 5});
+  CHECK(steps[2].chain_input == std::vector<size_t>{1, 1});
+}
+
 TEST_CASE("a long chain is split into kernels of bounded length", "[schedule]") {
   std::string layers;
   for (int i = 0; i < 200; ++i) layers += "  - {op: relu}\n";
@@ -134,6 +152,25 @@ TEST_CASE("a fused chain binds each value once", "[lower]") {
   std::string text = loops(m.graph);
   CHECK(occurrences(text, "x[i]") == 2);
   CHECK(occurrences(text, "const float e") == 3);
+}
+
+TEST_CASE("a broadcast input is read at the index of the dims it has; equal shapes at the same index", "[lower]") {
+  LoadedModel m = valid_model("[1, 4, 6, 6]",
+                              "  - {op: relu, name: r}\n"
+                              "  - {op: adaptive_avgpool2d, name: pool, output_size: 1}\n"
+                              "  - {op: adaptive_avgpool2d, name: rows, input: r, output_size: [1, 6]}\n"
+                              "  - {op: mul, name: gate, inputs: [r, pool]}\n"
+                              "  - {op: div, name: ratio, inputs: [rows, gate]}\n"
+                              "  - {op: add, inputs: [ratio, r]}\n");
+  std::string text = loops(m.graph);
+  const std::string i = "ramp<16>((v * 16), 1)";
+  // pool [1, 4, 1, 1] has c (n is 1): i / 36.
+  CHECK(occurrences(text, "x1[nnc_floor_div(" + i + ", broadcast<16>(36))]") == 1);
+  // rows [1, 4, 1, 6] has w and c: i % 6 + i / 36 * 6.
+  CHECK(occurrences(text, "ratio_x0[(nnc_floor_mod(" + i + ", broadcast<16>(6)) + (nnc_floor_div(" + i +
+                              ", broadcast<16>(36)) * broadcast<16>(6)))]") == 1);
+  // r has the result's shape: i itself.
+  CHECK(occurrences(text, "l5_x1[" + i + "]") == 1);
 }
 
 TEST_CASE("an add of many inputs keeps its expression shallow", "[lower]") {

@@ -65,7 +65,7 @@ TEST_CASE("the registry lists nnc's ops in their documented order", "[registry]"
   for (const OpDef* op : op_registry().ops()) names.push_back(op->schema.name);
   const std::vector<std::string> first_ops{"conv2d", "maxpool2d", "avgpool2d", "adaptive_avgpool2d", "batchnorm2d", "linear",
                                            "flatten", "relu", "sigmoid", "tanh", "silu", "leaky_relu", "gelu", "softmax",
-                                           "dropout", "add", "concat"};
+                                           "dropout", "add", "sub", "mul", "div", "concat"};
   std::vector<std::string> listed;
   std::copy_if(names.begin(), names.end(), std::back_inserter(listed),
                [&](const std::string& name) { return std::find(first_ops.begin(), first_ops.end(), name) != first_ops.end(); });

@@ -148,7 +148,7 @@ TEST_CASE("elementwise ops keep the shape", "[ops]") {
   CHECK(one("[2, 3]", "{op: gelu, approximate: tanh}") == Shape{2, 3});
 }
 
-TEST_CASE("add needs equal shapes; concat agrees outside dim", "[ops]") {
+TEST_CASE("add, sub, mul and div broadcast; concat agrees outside dim", "[ops]") {
   const std::string base = "  - {op: conv2d, name: a, out_channels: 4, kernel_size: 1}\n  - {op: conv2d, name: b, input: input, out_channels: 6, kernel_size: 1}\n";
   auto cat = check_yaml(model("[1, 2, 5, 5]", base + "  - {op: concat, inputs: [a, b, input]}\n"));
   CHECK(output_shape(cat) == Shape{1, 12, 5, 5});
@@ -157,6 +157,12 @@ TEST_CASE("add needs equal shapes; concat agrees outside dim", "[ops]") {
   CHECK(has_code(check_yaml(model("[1, 2, 5, 5]", base + "  - {op: concat, inputs: [a, b], dim: 2}\n")), "concat-mismatch"));
   CHECK(has_code(check_yaml(model("[1, 2, 5, 5]", base + "  - {op: add, inputs: [a, b]}\n")), "shape-mismatch"));
   CHECK(output_shape(check_yaml(model("[1, 2, 5, 5]", base + "  - {op: add, inputs: [a, a, a]}\n"))) == Shape{1, 4, 5, 5});
+  const std::string gate = base + "  - {op: adaptive_avgpool2d, name: g, input: a, output_size: 1}\n";
+  CHECK(output_shape(check_yaml(model("[1, 2, 5, 5]", gate + "  - {op: mul, inputs: [g, a]}\n"))) == Shape{1, 4, 5, 5});
+  CHECK(output_shape(check_yaml(model("[1, 2, 5, 5]", gate + "  - {op: add, inputs: [a, g, a]}\n"))) == Shape{1, 4, 5, 5});
+  CHECK(has_code(check_yaml(model("[1, 2, 5, 5]", gate + "  - {op: div, inputs: [b, g]}\n")), "shape-mismatch"));
+  CHECK(has_code(check_yaml(model("[1, 2, 5, 5]", base + "  - {op: sub, inputs: [a, a, a]}\n")), "bad-value"));
+  CHECK(has_code(check_yaml(model("[1, 2, 5, 5]", base + "  - {op: mul, inputs: [a]}\n")), "bad-value"));
 }
 
 TEST_CASE("a model whose sizes overflow int64 is an error, not a wrap", "[ops][robustness]") {

@@ -75,11 +75,16 @@ Tensor softmax(const Tensor& input, int64_t dim);
 // Identity at inference; a copy.
 Tensor dropout(const Tensor& input);
 
-// The elementwise sum of one or more tensors of equal shape.
-Tensor add(const std::vector<const Tensor*>& inputs);
-
 // The inputs joined along `dim` (negative counts from the end); their shapes must agree elsewhere.
 Tensor concat(const std::vector<const Tensor*>& inputs, int64_t dim);
+
+// Broadcasting binary ops (PyTorch's, NumPy's rules: shapes aligned from the last dim, each pair of sizes equal
+// or one of them 1). add sums one or more tensors left to right; sub, mul and div take exactly two.
+Shape broadcast_shape(const Shape& a, const Shape& b);
+Tensor add(const std::vector<const Tensor*>& inputs);
+Tensor sub(const Tensor& a, const Tensor& b);
+Tensor mul(const Tensor& a, const Tensor& b);
+Tensor div(const Tensor& a, const Tensor& b);
 
 // The model-zoo activations, elementwise like relu (runtime/src/reference/activations.cpp), and log_softmax.
 inline constexpr double kSeluAlpha = 1.6732632423543772848170429916717;  // PyTorch's SELU constants

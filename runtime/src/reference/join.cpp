@@ -1,4 +1,4 @@
-// add and concat: the ops with several inputs.
+// concat: tensors joined along one dim.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -6,20 +6,6 @@
 #include "checks.h"
 
 namespace nnc::ref {
-
-Tensor add(const std::vector<const Tensor*>& inputs) {
-  require(!inputs.empty(), "add", "needs at least one input");
-  const Shape& shape = inputs[0]->shape();
-  for (const Tensor* t : inputs)
-    require(t->shape() == shape, "add", fmt::format("inputs of shapes {} and {} differ", to_string(shape), to_string(t->shape())));
-  Tensor output(shape);
-  for (int64_t i = 0; i < output.numel(); ++i) {
-    double sum = 0;
-    for (const Tensor* t : inputs) sum += t->data()[i];
-    output.data()[i] = static_cast<float>(sum);
-  }
-  return output;
-}
 
 Tensor concat(const std::vector<const Tensor*>& inputs, int64_t dim) {
   require(!inputs.empty(), "concat", "needs at least one input");

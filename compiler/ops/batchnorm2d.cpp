@@ -24,10 +24,10 @@ bool infer_batchnorm2d(InferContext& ctx) {
     return ctx.error("bad-value", fmt::format("{}: eps must be positive, but it is {}", ctx.what(), a.eps.value),
                      "the usual value is 1e-5", a.eps.loc);
   ctx.output = ctx.input();
-  ctx.params = {{"weight", {channels}},
-                {"bias", {channels}},
-                {"running_mean", {channels}, false},
-                {"running_var", {channels}, false}};
+  ctx.params = {{"weight", {channels}, true, 1.0f},
+                {"bias", {channels}, true, 0.0f},
+                {"running_mean", {channels}, false, 0.0f},
+                {"running_var", {channels}, false, 1.0f}};
   return true;
 }
 

@@ -54,8 +54,8 @@ ParameterSet init_parameters(const Graph& graph, uint64_t seed) {
     for (const ParamSpec& p : layer.params) {
       const std::string key = layer.name + "." + p.key;
       Tensor t(p.shape);
-      if (layer.op == "batchnorm2d") {
-        fill(t, p.key == "weight" || p.key == "running_var" ? 1.0f : 0.0f);
+      if (p.fill) {
+        fill(t, *p.fill);
       } else {
         init_uniform_fan_in(t, weight_fan_in, seed, key);
       }

@@ -60,6 +60,7 @@ inline constexpr auto kDiagCodes = std::to_array<DiagCodeInfo>({
     {"shape-mismatch", Severity::Error, "the inputs of an add, sub, mul or div do not broadcast"},
     {"concat-mismatch", Severity::Error, "the inputs of a concat differ in rank or in a dimension other than dim"},
     {"bad-dim", Severity::Error, "a dimension index is out of range, or flatten's start_dim comes after end_dim"},
+    {"num-parameters-mismatch", Severity::Error, "prelu's num_parameters is neither 1 nor its input's channels"},
     // Allowed, but probably not meant.
     {"inexact-window", Severity::Warning, "a window op never reads the last rows or columns of its input"},
     {"unused-layer", Severity::Warning, "a layer does not contribute to the model's output"},

@@ -37,7 +37,7 @@ class Case:
 
 def randomize(model, seed):
     """Seeded parameters: conv and linear uniform in +-1/sqrt(fan_in) (PyTorch's default range); batchnorm with
-    scale, shift, mean and variance all away from the identity."""
+    scale, shift, mean and variance all away from the identity; prelu slopes of both signs, one per channel."""
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         for module in model.values():
@@ -51,6 +51,8 @@ def randomize(model, seed):
                 module.bias.copy_(torch.rand(c, generator=g) - 0.5)
                 module.running_mean.copy_(torch.randn(c, generator=g) * 0.5)
                 module.running_var.copy_(torch.rand(c, generator=g) * 1.5 + 0.5)
+            elif isinstance(module, torch.nn.PReLU):
+                module.weight.copy_(torch.rand(module.weight.shape, generator=g) - 0.5)
 
 
 def parameters(model):

@@ -34,8 +34,7 @@ struct ParamSpec {
   std::string key;  // "weight", "bias", "running_mean", ... (the weights file key is "<layer>.<key>")
   Shape shape;
   bool learnable = true;  // false for buffers (batchnorm running statistics)
-  // Without a weights file: this constant (a norm's weight 1, bias 0), else PyTorch's uniform in
-  // +-1/sqrt(fan_in) of the layer's weight.
+  // PyTorch's constant initial value (batchnorm's 1 and 0, prelu's 0.25); none: uniform in +-1/sqrt(fan_in).
   std::optional<float> fill;
 };
 

@@ -1,4 +1,4 @@
-// softmax: torch.nn.Softmax(dim).
+// softmax and log_softmax: torch.nn.Softmax(dim) and torch.nn.LogSoftmax(dim).
 #include <limits>
 
 #include "lower/lower_context.h"
@@ -19,7 +19,9 @@ bool infer_softmax(InferContext& ctx) {
   return true;
 }
 
-// Max-subtracted, so large inputs do not overflow: y = exp(x - max) / sum(exp(x - max)).
+// Max-subtracted, so large inputs do not overflow: y = exp(x - max) / sum(exp(x - max)), or for
+// log_softmax y = x - max - log(sum(exp(x - max))) as PyTorch computes it.
+template <bool Log>
 ir::Stmt lower_softmax(LowerContext& ctx) {
   using ir::Expr;
   const TensorRef& in = ctx.input();
@@ -41,27 +43,46 @@ ir::Stmt lower_softmax(LowerContext& ctx) {
         return ir::Block::make({ir::Store::make(out.buffer, e, at(a)), ir::Store::make(acc, sum + ir::Load::make(out.buffer, at(a)), Expr(1))});
       });
       ir::Stmt normalise = loop(ctx, "a", 0, v.axis, [&](const Expr& a) {
+        if (Log) return ctx.store_output(at(a), ir::Load::make(in.buffer, at(a)) - max - sum);
         return ctx.store_output(at(a), ir::Load::make(out.buffer, at(a)) / sum);
       });
-      return ir::Allocate::make(acc, ir::Block::make({ir::Store::make(acc, ir::f32(-std::numeric_limits<float>::infinity()), Expr(0)),
-                                                      find_max, ir::Store::make(acc, ir::f32(0), Expr(1)), exps, normalise}));
+      std::vector<ir::Stmt> steps = {ir::Store::make(acc, ir::f32(-std::numeric_limits<float>::infinity()), Expr(0)), find_max,
+                                     ir::Store::make(acc, ir::f32(0), Expr(1)), exps};
+      if (Log) steps.push_back(ir::Store::make(acc, ir::call(ir::Intrinsic::Log, sum), Expr(1)));  // the sum becomes its log
+      steps.push_back(normalise);
+      return ir::Allocate::make(acc, ir::Block::make(std::move(steps)));
     });
   });
 }
 
 Tensor reference_softmax(const ReferenceContext& ctx) { return ref::softmax(ctx.input(), ctx.attrs<SoftmaxAttrs>().dim.value); }
+Tensor reference_log_softmax(const ReferenceContext& ctx) {
+  return ref::log_softmax(ctx.input(), ctx.attrs<SoftmaxAttrs>().dim.value);
+}
+
+AttrSchema dim_attr() { return attr_schema<SoftmaxAttrs>({bind(&SoftmaxAttrs::dim, int_attr("dim", 1))}); }
 
 const OpDef softmax_op{
     .schema = {.name = "softmax",
                .summary = "exp(x) / sum(exp(x)) along dim (torch.nn.Softmax)",
-               .attrs = attr_schema<SoftmaxAttrs>({bind(&SoftmaxAttrs::dim, int_attr("dim", 1))}),
+               .attrs = dim_attr(),
                .infer = infer_softmax},
-    .lowering = {.lower = lower_softmax, .accepts_epilogue = true},
+    .lowering = {.lower = lower_softmax<false>, .accepts_epilogue = true},
     .reference = reference_softmax,
     .torch = {.module = "torch.nn.Softmax", .args = {always_passed("dim")}},
 };
 
-const OpRegistration registered(softmax_op, 700);
+const OpDef log_softmax_op{
+    .schema = {.name = "log_softmax",
+               .summary = "log(softmax(x)) along dim, computed as x - max - log(sum(exp(x - max))) (torch.nn.LogSoftmax)",
+               .attrs = dim_attr(),
+               .infer = infer_softmax},
+    .lowering = {.lower = lower_softmax<true>, .accepts_epilogue = true},
+    .reference = reference_log_softmax,
+    .torch = {.module = "torch.nn.LogSoftmax", .args = {always_passed("dim")}},
+};
+
+const OpRegistration registered[] = {{softmax_op, 700}, {log_softmax_op, 710}};
 
 }  // namespace
 

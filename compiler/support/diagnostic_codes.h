@@ -60,6 +60,7 @@ inline constexpr auto kDiagCodes = std::to_array<DiagCodeInfo>({
     {"shape-mismatch", Severity::Error, "the inputs of an add, sub, mul or div do not broadcast"},
     {"concat-mismatch", Severity::Error, "the inputs of a concat differ in rank or in a dimension other than dim"},
     {"bad-dim", Severity::Error, "a dimension index is out of range, or flatten's start_dim comes after end_dim"},
+    {"num-parameters-mismatch", Severity::Error, "prelu's num_parameters is neither 1 nor its input's channels"},
     {"normalized-shape-mismatch", Severity::Error, "layernorm's normalized_shape is not the last dims of its input"},
     {"num-groups-mismatch", Severity::Error, "groupnorm's num_groups does not divide its input's channels"},
     {"num-channels-mismatch", Severity::Error, "groupnorm's num_channels differs from its input's channels"},

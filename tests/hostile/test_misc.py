@@ -327,6 +327,28 @@ class VerifyWithNanAndInfinity(Scratch):
                 else:
                     self.assertNotEqual(run.returncode, 0, "a real difference from PyTorch passed --verify")
 
+    def test_zoo_activations_propagate_nan_as_pytorch_does(self):
+        """The clamps (relu6, hardtanh, hardswish, hardsigmoid) keep NaN, hardswish(-inf) is NaN, softplus returns x
+        above its threshold: nnc's numbers equal PyTorch's, NaN for NaN."""
+        import torch
+        import yaml
+        sys.path.insert(0, str(REPO / "tests" / "torch"))
+        import nnc_torch
+        special = [float("nan"), float("inf"), -float("inf"), 3.0, -3.0, 6.0, 7.5, -0.125, 25.0, -100.0, 1e-7, 0.0]
+        for layers in ["  - {op: relu6}\n", "  - {op: hardswish}\n", "  - {op: hardsigmoid}\n", "  - {op: selu}\n",
+                       "  - {op: mish}\n", "  - {op: identity}\n", "  - {op: hardtanh, min_val: 0.0, max_val: 6.0}\n",
+                       "  - {op: elu, alpha: 0.5}\n", "  - {op: softplus, beta: 2.0, threshold: 5.0}\n",
+                       "  - {op: log_softmax, dim: -1}\n"]:
+            with self.subTest(layers=layers):
+                text = "input: {shape: [1, 2, 4, 4]}\nlayers:\n" + layers
+                run = self.run_verify(text, special, (1, 2, 4, 4))
+                self.assert_status(run, 0)
+                x = torch.from_numpy(np.load(self.dir / "x.npy"))
+                with torch.no_grad():
+                    want = nnc_torch.build(yaml.safe_load(text), hostile.NNC)(x).numpy()
+                got = np.load(self.dir / "y.npy")
+                np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6, equal_nan=True)
+
     def test_infinities_that_reach_finite_values(self):
         run = self.run_verify("input: {shape: [1, 8]}\nlayers:\n  - {op: sigmoid}\n", [float("inf"), -float("inf"), 0.0, 1.0], (1, 8))
         self.assert_status(run, 0)

@@ -156,6 +156,25 @@ def softmax(r, g, i):
     return {"dim": dim}, [x], {}
 
 
+def hardtanh_attrs(r, i):
+    return [{}, {"min_val": -2.5, "max_val": 0.5}, {"min_val": 0.0, "max_val": 6.0}, {"max_val": 4.0}][i % 4]
+
+
+def elu_attrs(r, i):
+    return [{}, {"alpha": 0.3}, {"alpha": 2.0}, {"alpha": -1.0}][i % 4]
+
+
+def softplus_attrs(r, i):
+    return [{}, {"beta": 2.0, "threshold": 3.0}, {"beta": 0.5, "threshold": 1.0}, {"beta": -1.5}][i % 4]
+
+
+def prelu(r, g, i):
+    x = randn(g, [r.randint(1, 3) for _ in range(r.randint(1, 4))], 3.0)
+    channels = x.shape[1] if x.dim() >= 2 else 1
+    n = [1, channels][i % 2]
+    return {"num_parameters": n}, [x], {"weight": randn(g, (n,))}
+
+
 def broadcast_shapes(r, count):
     """`count` shapes that broadcast: a common shape, each of its dims set to 1 or some leading dims dropped at random."""
     shape = [r.randint(1, 5) for _ in range(r.randint(1, 4))]
@@ -261,6 +280,17 @@ GENERATORS = {
     "sub": binary,
     "mul": binary,
     "div": binary,
+    "relu6": activation(lambda r, i: {}),
+    "hardswish": activation(lambda r, i: {}),
+    "hardsigmoid": activation(lambda r, i: {}),
+    "selu": activation(lambda r, i: {}),
+    "mish": activation(lambda r, i: {}),
+    "identity": activation(lambda r, i: {}),
+    "hardtanh": activation(hardtanh_attrs),
+    "elu": activation(elu_attrs),
+    "softplus": activation(softplus_attrs),
+    "log_softmax": softmax,
+    "prelu": prelu,
     "layernorm": layernorm,
     "groupnorm": groupnorm,
     "instancenorm2d": instancenorm2d,

@@ -112,6 +112,17 @@ Tensor run(const std::string& op, const std::vector<Tensor>& in, const std::map<
   if (op == "groupnorm")
     return ref::groupnorm(in.at(0), a.at("num_groups").get<int64_t>(), optional("weight"), optional("bias"), a.value("eps", 1e-5));
   if (op == "instancenorm2d") return ref::instancenorm2d(in.at(0), optional("weight"), optional("bias"), a.value("eps", 1e-5));
+  if (op == "relu6") return ref::relu6(in.at(0));
+  if (op == "hardswish") return ref::hardswish(in.at(0));
+  if (op == "hardsigmoid") return ref::hardsigmoid(in.at(0));
+  if (op == "selu") return ref::selu(in.at(0));
+  if (op == "mish") return ref::mish(in.at(0));
+  if (op == "identity") return ref::identity(in.at(0));
+  if (op == "hardtanh") return ref::hardtanh(in.at(0), a.value("min_val", -1.0), a.value("max_val", 1.0));
+  if (op == "elu") return ref::elu(in.at(0), a.value("alpha", 1.0));
+  if (op == "softplus") return ref::softplus(in.at(0), a.value("beta", 1.0), a.value("threshold", 20.0));
+  if (op == "log_softmax") return ref::log_softmax(in.at(0), a.value("dim", int64_t{1}));
+  if (op == "prelu") return ref::prelu(in.at(0), params.at("weight"));
   if (op == "sub") return ref::sub(in.at(0), in.at(1));
   if (op == "mul") return ref::mul(in.at(0), in.at(1));
   if (op == "div") return ref::div(in.at(0), in.at(1));

@@ -29,7 +29,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "torch"))
 import torch_twins  # noqa: E402
 
 # The exceptions PyTorch uses to refuse a configuration. Anything else is a bug in this script.
-TORCH_REFUSALS = (RuntimeError, ValueError, IndexError)
+TORCH_REFUSALS = (RuntimeError, ValueError, IndexError, AssertionError)  # modules assert (Hardtanh)
 
 
 def torch_shape(twins, op, attrs, inputs):
@@ -61,6 +61,8 @@ CONTRACT_ERRORS = [
      lambda twins, op, attrs, inputs: op in ("layernorm", "groupnorm", "instancenorm2d") and attrs.get("eps", 1e-5) <= 0),
     ("nnc rejects a num_features that differs from the input's channels; PyTorch's InstanceNorm2d only warns without affine",
      lambda twins, op, attrs, inputs: op == "instancenorm2d" and attrs.get("num_features", inputs[0][1]) != inputs[0][1]),
+    ("nnc rejects softplus beta 0; PyTorch divides by it, giving inf or NaN everywhere",
+     lambda twins, op, attrs, inputs: op == "softplus" and attrs.get("beta", 1.0) == 0),
 ]
 
 
@@ -298,11 +300,32 @@ def instancenorm2d_cases():
         yield "instancenorm2d", {}, [shape]
     for shape in ([3, 4, 4], [2, 3], [1, 3, 2, 4, 4]):
         yield "instancenorm2d", {}, [shape]
+def zoo_activation_cases():
+    shapes = ([2, 3], [2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4, 5])
+    ops = ["relu6", "hardswish", "hardsigmoid", "selu", "mish", "identity", "hardtanh", "elu", "softplus"]
+    for op, shape in itertools.product(ops, shapes):
+        yield op, {}, [shape]
+    for low, high in ((-2.0, 3.0), (0.0, 6.0), (-1.0, -0.5), (1.0, 1.0), (2.0, 1.0)):
+        yield "hardtanh", {"min_val": low, "max_val": high}, [[1, 2, 3, 4]]
+    yield "hardtanh", {"min_val": 1.5}, [[1, 2, 3, 4]]
+    yield "hardtanh", {"max_val": -1.5}, [[1, 2, 3, 4]]
+    for alpha in (1.0, 0.5, 0.0, -2.0):
+        yield "elu", {"alpha": alpha}, [[1, 2, 3, 4]]
+    for beta, threshold in ((1.0, 20.0), (2.0, 5.0), (0.5, 0.0), (-1.0, 20.0), (0.0, 20.0)):
+        yield "softplus", {"beta": beta, "threshold": threshold}, [[1, 2, 3, 4]]
+    for shape in ([2, 3], [2, 3, 4], [1, 3, 4, 4], [2, 3, 4, 5, 2]):
+        for n in (1, 3, 2, 4):
+            yield "prelu", optional("num_parameters", n, 1), [shape]
+    yield "prelu", {"num_parameters": 0}, [[1, 3, 4, 4]]
+    yield "log_softmax", {}, [[2, 3, 4]]
+    for shape in ([2, 3], [2, 3, 4], [2, 3, 4, 5]):
+        for dim in all_dims(len(shape)):
+            yield "log_softmax", {"dim": dim}, [shape]
 
 
 CASES = [conv2d_cases, maxpool2d_cases, avgpool2d_cases, adaptive_avgpool2d_cases, batchnorm2d_cases,
          linear_cases, flatten_cases, softmax_cases, elementwise_cases, add_cases, concat_cases,
-         binary_cases, layernorm_cases, groupnorm_cases, instancenorm2d_cases]
+         binary_cases, zoo_activation_cases, layernorm_cases, groupnorm_cases, instancenorm2d_cases]
 
 
 def main():

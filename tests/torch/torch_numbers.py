@@ -37,7 +37,8 @@ class Case:
 
 def randomize(model, seed):
     """Seeded parameters: conv and linear uniform in +-1/sqrt(fan_in) (PyTorch's default range); a norm's affine
-    (weight and bias) and batchnorm's running mean and variance all away from the identity."""
+    (weight and bias) and batchnorm's running mean and variance all away from the identity; prelu slopes of both
+    signs, one per channel."""
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         for module in model.values():
@@ -52,6 +53,8 @@ def randomize(model, seed):
                 if getattr(module, "running_mean", None) is not None:
                     module.running_mean.copy_(torch.randn(shape, generator=g) * 0.5)
                     module.running_var.copy_(torch.rand(shape, generator=g) * 1.5 + 0.5)
+            elif isinstance(module, torch.nn.PReLU):
+                module.weight.copy_(torch.rand(module.weight.shape, generator=g) - 0.5)
 
 
 def parameters(model):

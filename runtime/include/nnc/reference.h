@@ -94,4 +94,23 @@ Tensor sub(const Tensor& a, const Tensor& b);
 Tensor mul(const Tensor& a, const Tensor& b);
 Tensor div(const Tensor& a, const Tensor& b);
 
+// The model-zoo activations, elementwise like relu (runtime/src/reference/activations.cpp), and log_softmax.
+inline constexpr double kSeluAlpha = 1.6732632423543772848170429916717;  // PyTorch's SELU constants
+inline constexpr double kSeluScale = 1.0507009873554804934193349852946;
+Tensor identity(const Tensor& input);
+Tensor relu6(const Tensor& input);
+Tensor hardswish(const Tensor& input);    // x * relu6(x + 3) / 6
+Tensor hardsigmoid(const Tensor& input);  // relu6(x + 3) / 6
+Tensor selu(const Tensor& input);         // scale * (x if x > 0 else alpha * (exp(x) - 1))
+Tensor mish(const Tensor& input);         // x * tanh(log(1 + exp(x)))
+// The clamps propagate NaN, as PyTorch's do.
+Tensor hardtanh(const Tensor& input, double min_val, double max_val);
+Tensor elu(const Tensor& input, double alpha);
+// log(1 + exp(beta x)) / beta, and x where beta x > threshold.
+Tensor softplus(const Tensor& input, double beta, double threshold);
+// x - max - log(sum(exp(x - max))) along `dim` (negative counts from the end).
+Tensor log_softmax(const Tensor& input, int64_t dim);
+// x if x > 0 else weight[c] * x, c the channel (dim 1); weight [1] (one slope) or [C].
+Tensor prelu(const Tensor& input, const Tensor& weight);
+
 }  // namespace nnc::ref

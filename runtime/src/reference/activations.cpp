@@ -1,4 +1,4 @@
-// The elementwise activations and dropout, each computed in double and rounded once.
+// The elementwise activations, dropout and identity, each computed in double and rounded once.
 #include <cmath>
 #include <numbers>
 
@@ -17,6 +17,11 @@ Tensor map(const Tensor& input, F f) {
 }
 
 double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+
+// NaN passes through, as in PyTorch's clamp.
+double clamp(double x, double lo, double hi) { return x < lo ? lo : x > hi ? hi : x; }
+
+double elu_of(double x, double alpha) { return x > 0 ? x : alpha * std::expm1(x); }
 
 }  // namespace
 
@@ -47,5 +52,54 @@ Tensor gelu(const Tensor& input, GeluApproximation approximate) {
 }
 
 Tensor dropout(const Tensor& input) { return input.clone(); }
+
+Tensor identity(const Tensor& input) { return input.clone(); }
+
+Tensor relu6(const Tensor& input) { return hardtanh(input, 0.0, 6.0); }
+
+Tensor hardswish(const Tensor& input) {
+  return map(input, [](double x) { return x * clamp(x + 3, 0, 6) / 6; });
+}
+
+Tensor hardsigmoid(const Tensor& input) {
+  return map(input, [](double x) { return clamp(x + 3, 0, 6) / 6; });
+}
+
+Tensor selu(const Tensor& input) {
+  return map(input, [](double x) { return kSeluScale * elu_of(x, kSeluAlpha); });
+}
+
+Tensor mish(const Tensor& input) {
+  return map(input, [](double x) { return x * std::tanh(std::log1p(std::exp(x))); });
+}
+
+Tensor hardtanh(const Tensor& input, double min_val, double max_val) {
+  require(min_val < max_val, "hardtanh", "expected min_val < max_val");
+  return map(input, [=](double x) { return clamp(x, min_val, max_val); });
+}
+
+Tensor elu(const Tensor& input, double alpha) {
+  return map(input, [=](double x) { return elu_of(x, alpha); });
+}
+
+Tensor softplus(const Tensor& input, double beta, double threshold) {
+  require(beta != 0, "softplus", "expected a non-zero beta");
+  return map(input, [=](double x) { return x * beta > threshold ? x : std::log1p(std::exp(x * beta)) / beta; });
+}
+
+Tensor prelu(const Tensor& input, const Tensor& weight) {
+  const int64_t channels = input.rank() >= 2 ? input.dim(1) : 1;
+  require(weight.rank() == 1 && (weight.numel() == 1 || weight.numel() == channels), "prelu",
+          "expected a weight of 1 or C (input channels) values");
+  // Element i is in channel (i / inner) % C, inner being the product of the dims after dim 1.
+  const int64_t inner = input.rank() >= 2 ? extent(input.shape(), 2, input.rank()) : 1;
+  Tensor output(input.shape());
+  for (int64_t i = 0; i < input.numel(); ++i) {
+    const double x = input.data()[i];
+    const double slope = weight.data()[weight.numel() == 1 ? 0 : (i / inner) % channels];
+    output.data()[i] = static_cast<float>(x > 0 ? x : slope * x);
+  }
+  return output;
+}
 
 }  // namespace nnc::ref

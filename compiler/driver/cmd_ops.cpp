@@ -26,6 +26,7 @@ std::string type_name(const AttrSpec& spec) {
     case AttrType::Bool: return "bool";
     case AttrType::Float: return "float";
     case AttrType::Choice: return fmt::format("one of {}", fmt::join(spec.choices, ", "));
+    case AttrType::IntList: return "int or list of ints";
   }
   return "";
 }
@@ -55,6 +56,7 @@ std::string type_word(AttrType type) {
     case AttrType::Bool: return "bool";
     case AttrType::Float: return "float";
     case AttrType::Choice: return "choice";
+    case AttrType::IntList: return "int_list";
   }
   return "";
 }
@@ -73,6 +75,9 @@ json value_json(const AttrValue& v) {
     case AttrType::OutputSize:
       if (v.ints[0] == v.ints[1]) return v.ints[0];
       return json::array({v.ints[0], v.ints[1]});
+    case AttrType::IntList:
+      if (v.list.size() == 1) return v.list[0];
+      return v.list;
   }
   return nullptr;
 }

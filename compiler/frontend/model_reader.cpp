@@ -625,6 +625,28 @@ void ModelReader::read_attr(Layer& layer, const AttrSpec& spec, const Entry& e) 
     v.ints = {*x, *x};
     return true;
   };
+  // One int, or a non-empty list of them.
+  auto read_int_list = [&] {
+    if (!node.IsSequence()) {
+      auto x = read_int(node, e, what);
+      if (x) v.list = {*x};
+      return x && check_min(*x, node);
+    }
+    if (node.size() == 0) {
+      diags_.error("bad-value", v.loc, fmt::format("{} must be one size or a list of sizes, but the list is empty", what),
+                   fmt::format("write {}: 8 or {}: [4, 8]", spec.name, spec.name));
+      return false;
+    }
+    if (!spend(node.size(), node)) return false;
+    bool all = true;
+    for (size_t i = 0; i < node.size(); ++i) {
+      if (is_self_alias(node[i], node, fmt::format("{}[{}]", what, i))) return false;
+      auto x = read_int(node[i], e, fmt::format("{}[{}]", what, i));
+      all = all && x && check_min(*x, node);
+      if (x) v.list.push_back(*x);
+    }
+    return all;
+  };
   auto read_word = [&](const std::vector<std::string>& choices) {
     if (node.IsScalar()) {
       for (const auto& c : choices)
@@ -686,6 +708,9 @@ void ModelReader::read_attr(Layer& layer, const AttrSpec& spec, const Entry& e) 
     }
     case AttrType::Choice:
       ok = read_word(spec.choices);
+      break;
+    case AttrType::IntList:
+      ok = read_int_list();
       break;
   }
   if (ok) {

@@ -1,6 +1,7 @@
 #include "graph/attributes.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "support/internal_error.h"
 
@@ -80,6 +81,13 @@ AttrSpec choice_attr(std::string name, std::vector<std::string> choices, std::st
   return s;
 }
 
+AttrSpec required_int_list(std::string name, int64_t min, std::string hint) {
+  AttrSpec s{.name = std::move(name), .type = AttrType::IntList, .required = true};
+  s.min_int = min;
+  s.hint = std::move(hint);
+  return s;
+}
+
 void Attrs::set(std::string name, AttrValue value) {
   for (auto& [n, v] : values_) {
     if (n == name) {
@@ -136,6 +144,9 @@ std::string format_value(const AttrValue& v) {
       if (v.ints[0] == v.ints[1] && v.keep[0] == v.keep[1]) return one(0);
       return "[" + one(0) + ", " + one(1) + "]";
     }
+    case AttrType::IntList:
+      if (v.list.size() == 1) return std::to_string(v.list[0]);
+      return fmt::format("[{}]", fmt::join(v.list, ", "));
   }
   return "";
 }

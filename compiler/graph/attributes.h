@@ -21,6 +21,7 @@ enum class AttrType {
   Bool,
   Float,
   Choice,      // one of a fixed list of words
+  IntList,     // 5 or [5, 3, 2]: one size or several (layernorm's normalized_shape)
 };
 
 struct AttrSpec {
@@ -50,6 +51,7 @@ AttrSpec required_output_size(std::string name, std::string hint);
 AttrSpec bool_attr(std::string name, bool def);
 AttrSpec float_attr(std::string name, double def);
 AttrSpec choice_attr(std::string name, std::vector<std::string> choices, std::string def);
+AttrSpec required_int_list(std::string name, int64_t min, std::string hint);
 
 struct AttrValue {
   AttrType type = AttrType::Int;
@@ -60,6 +62,7 @@ struct AttrValue {
   double number = 0;
   bool flag = false;
   std::string word;                   // Choice, or Padding's "same"/"valid"
+  std::vector<int64_t> list;          // IntList
 };
 
 class Attrs {
@@ -95,7 +98,7 @@ struct Attr {
 // The value an attribute takes when the layer leaves it out.
 AttrValue default_value(const AttrSpec& spec, const Attrs& given_so_far);
 
-// How the value is written in YAML, for messages and the summary: "5", "[5, 3]", "same", "true".
+// How the value is written in YAML, for messages and the summary: "5", "[5, 3]", "same", "true", "[4, 4, 8]".
 std::string format_value(const AttrValue& value);
 
 }  // namespace nnc

@@ -48,6 +48,7 @@ constexpr bool holds(AttrType type) {
   else if constexpr (std::is_same_v<T, OutputSize>) return type == AttrType::OutputSize;
   else if constexpr (std::is_same_v<T, bool>) return type == AttrType::Bool;
   else if constexpr (std::is_same_v<T, double>) return type == AttrType::Float;
+  else if constexpr (std::is_same_v<T, std::vector<int64_t>>) return type == AttrType::IntList;
   else if constexpr (std::is_enum_v<T>) return type == AttrType::Choice;
   else return false;
 }
@@ -68,6 +69,8 @@ T decode(const AttrValue& v, const AttrSpec& spec) {
     return v.flag;
   } else if constexpr (std::is_same_v<T, double>) {
     return v.number;
+  } else if constexpr (std::is_same_v<T, std::vector<int64_t>>) {
+    return v.list;
   } else {
     return static_cast<T>(std::find(spec.choices.begin(), spec.choices.end(), v.word) - spec.choices.begin());
   }

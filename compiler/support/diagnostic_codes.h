@@ -49,7 +49,7 @@ inline constexpr auto kDiagCodes = std::to_array<DiagCodeInfo>({
     // Shapes, with PyTorch's rules.
     {"rank-mismatch", Severity::Error, "a layer's input has the wrong number of dimensions"},
     {"in-channels-mismatch", Severity::Error, "conv2d's in_channels differs from its input's channels"},
-    {"num-features-mismatch", Severity::Error, "batchnorm2d's num_features differs from its input's channels"},
+    {"num-features-mismatch", Severity::Error, "batchnorm2d's or instancenorm2d's num_features differs from its input's channels"},
     {"in-features-mismatch", Severity::Error, "linear's in_features differs from its input's features"},
     {"groups-mismatch", Severity::Error, "conv2d's groups does not divide its input's channels and out_channels"},
     {"same-padding-stride", Severity::Error, "`padding: same` with a stride other than 1"},
@@ -61,6 +61,10 @@ inline constexpr auto kDiagCodes = std::to_array<DiagCodeInfo>({
     {"concat-mismatch", Severity::Error, "the inputs of a concat differ in rank or in a dimension other than dim"},
     {"bad-dim", Severity::Error, "a dimension index is out of range, or flatten's start_dim comes after end_dim"},
     {"num-parameters-mismatch", Severity::Error, "prelu's num_parameters is neither 1 nor its input's channels"},
+    {"normalized-shape-mismatch", Severity::Error, "layernorm's normalized_shape is not the last dims of its input"},
+    {"num-groups-mismatch", Severity::Error, "groupnorm's num_groups does not divide its input's channels"},
+    {"num-channels-mismatch", Severity::Error, "groupnorm's num_channels differs from its input's channels"},
+    {"single-value-norm", Severity::Error, "a groupnorm or instancenorm2d would take its statistics from single values"},
     // Allowed, but probably not meant.
     {"inexact-window", Severity::Warning, "a window op never reads the last rows or columns of its input"},
     {"unused-layer", Severity::Warning, "a layer does not contribute to the model's output"},

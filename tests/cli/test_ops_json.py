@@ -24,7 +24,7 @@ import torch_twins  # noqa: E402
 
 NNC = ""
 TYPES = {"int": int, "size2": (int, list), "padding": (int, list, str), "output_size": (int, list), "bool": bool,
-         "float": float, "choice": str}
+         "float": float, "choice": str, "int_list": (int, list)}
 PRESENCE = ("required", "default", "same_as", "inferred")
 
 
@@ -157,6 +157,7 @@ class Twins(unittest.TestCase):
                     values.update({name: torch_twins.torch_value(v, attributes[name]["type"]) for name, v in case["attrs"].items()})
                     values.update(twins.call_arguments(op["name"], case["attrs"], xs))
                     values = {k: (v, v) if attributes[k]["type"] == "size2" and isinstance(v, int) else v for k, v in values.items()}
+                    values = {k: (v,) if attributes[k]["type"] == "int_list" and isinstance(v, int) else v for k, v in values.items()}
                     want = {p["name"]: eval(p["shape"], {}, dict(values)) for p in op["parameters"]
                             if values.get(p.get("only_if"), True)}
                     got = {k: list(v.shape) for k, v in layer.state_dict().items() if k != "num_batches_tracked"}

@@ -213,6 +213,42 @@ def concat(r, g, i):
     return {"dim": dim}, xs, {}
 
 
+def affine(g, shape, present):
+    """A norm's weight and bias, away from the identity, when it has them."""
+    if not present:
+        return {}
+    return {"weight": (torch.rand(shape, generator=g) + 0.5).float(), "bias": randn(g, shape)}
+
+
+def layernorm(r, g, i):
+    shape = [r.randint(1, 5) for _ in range(r.randint(1, 4))]
+    dims = r.randint(1, len(shape))
+    normalized = shape[-dims:]
+    elementwise_affine = i % 3 != 0
+    attrs = {"normalized_shape": normalized[0] if dims == 1 and i % 2 else normalized,
+             "eps": r.choice([1e-5, 1e-3, 0.1]), "elementwise_affine": elementwise_affine}
+    return attrs, [randn(g, shape, 3.0) + r.uniform(-5, 5)], affine(g, normalized, elementwise_affine)
+
+
+def groupnorm(r, g, i):
+    groups = r.randint(1, 4)
+    c = groups * r.randint(1, 3)
+    shape = [r.randint(1, 3), c] + [r.randint(1, 5) for _ in range(i % 4)]
+    if shape[0] * (c // groups) * int(np.prod(shape[2:])) == 1:
+        shape[0] = 2  # PyTorch refuses statistics over one value
+    attrs = {"num_groups": groups, "eps": r.choice([1e-5, 1e-3, 0.1]), "affine": i % 3 != 0}
+    return attrs, [randn(g, shape, 2.0) + r.uniform(-5, 5)], affine(g, (c,), attrs["affine"])
+
+
+def instancenorm2d(r, g, i):
+    c = r.randint(1, 5)
+    attrs = {"eps": r.choice([1e-5, 1e-3, 0.1]), "affine": i % 2 == 0}
+    h = r.randint(1, 6)
+    w = r.randint(1 if h > 1 else 2, 6)  # PyTorch refuses statistics over one value
+    x = randn(g, (r.randint(1, 3), c, h, w), 2.0) + r.uniform(-5, 5)
+    return attrs, [x], affine(g, (c,), attrs["affine"])
+
+
 def with_params(module, params):
     """The module in float64 with the given parameters and buffers."""
     module = module.double()
@@ -255,6 +291,9 @@ GENERATORS = {
     "softplus": activation(softplus_attrs),
     "log_softmax": softmax,
     "prelu": prelu,
+    "layernorm": layernorm,
+    "groupnorm": groupnorm,
+    "instancenorm2d": instancenorm2d,
 }
 
 

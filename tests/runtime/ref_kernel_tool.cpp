@@ -104,6 +104,14 @@ Tensor run(const std::string& op, const std::vector<Tensor>& in, const std::map<
   if (op == "dropout") return ref::dropout(in.at(0));
   if (op == "add") return ref::add(pointers(in));
   if (op == "concat") return ref::concat(pointers(in), a.value("dim", int64_t{1}));
+  if (op == "layernorm") {
+    const json normalized = a.at("normalized_shape");
+    const nnc::Shape shape = normalized.is_array() ? normalized.get<nnc::Shape>() : nnc::Shape{normalized.get<int64_t>()};
+    return ref::layernorm(in.at(0), shape, optional("weight"), optional("bias"), a.value("eps", 1e-5));
+  }
+  if (op == "groupnorm")
+    return ref::groupnorm(in.at(0), a.at("num_groups").get<int64_t>(), optional("weight"), optional("bias"), a.value("eps", 1e-5));
+  if (op == "instancenorm2d") return ref::instancenorm2d(in.at(0), optional("weight"), optional("bias"), a.value("eps", 1e-5));
   if (op == "relu6") return ref::relu6(in.at(0));
   if (op == "hardswish") return ref::hardswish(in.at(0));
   if (op == "hardsigmoid") return ref::hardsigmoid(in.at(0));

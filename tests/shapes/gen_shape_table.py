@@ -57,6 +57,10 @@ CONTRACT_ERRORS = [
      or (op == "linear" and attrs["out_features"] == 0)),
     ("nnc requires a positive batchnorm eps; PyTorch accepts any value",
      lambda twins, op, attrs, inputs: op == "batchnorm2d" and attrs.get("eps", 1e-5) <= 0),
+    ("nnc requires a positive eps in every norm; PyTorch accepts any value",
+     lambda twins, op, attrs, inputs: op in ("layernorm", "groupnorm", "instancenorm2d") and attrs.get("eps", 1e-5) <= 0),
+    ("nnc rejects a num_features that differs from the input's channels; PyTorch's InstanceNorm2d only warns without affine",
+     lambda twins, op, attrs, inputs: op == "instancenorm2d" and attrs.get("num_features", inputs[0][1]) != inputs[0][1]),
     ("nnc rejects softplus beta 0; PyTorch divides by it, giving inf or NaN everywhere",
      lambda twins, op, attrs, inputs: op == "softplus" and attrs.get("beta", 1.0) == 0),
 ]
@@ -265,6 +269,37 @@ def concat_cases():
             yield "concat", optional("dim", dim, 1), inputs
 
 
+def layernorm_cases():
+    for shape, normalized in itertools.product([[2, 5], [2, 3, 5], [1, 3, 4, 5]],
+                                               [5, [5], [4, 5], [3, 4, 5], [1, 3, 4, 5], [2, 1, 3, 4, 5], 4, [3, 5], [5, 4]]):
+        yield "layernorm", {"normalized_shape": normalized}, [shape]
+    for attrs in ({"eps": 0.001}, {"elementwise_affine": False}, {"elementwise_affine": True, "eps": 0.1}, {"eps": 0},
+                  {"eps": -1.0}):
+        yield "layernorm", {"normalized_shape": [4, 5], **attrs}, [[1, 3, 4, 5]]
+
+
+def groupnorm_cases():
+    for shape, groups in itertools.product([[2, 6], [1, 6, 4, 4], [2, 6, 3], [1, 6, 2, 2, 2]], [1, 2, 3, 4, 6, 7, 12]):
+        yield "groupnorm", {"num_groups": groups}, [shape]
+    for attrs in ({"num_channels": 6}, {"num_channels": 5}, {"num_channels": 12}, {"affine": False}, {"eps": 0.001},
+                  {"num_channels": 6, "affine": True, "eps": 0.1}, {"eps": 0}):
+        yield "groupnorm", {"num_groups": 3, **attrs}, [[1, 6, 4, 4]]
+    for shape, groups in (([1, 1, 1, 1], 1), ([1, 4], 4), ([1, 4, 1], 2), ([2, 4], 4)):
+        yield "groupnorm", {"num_groups": groups}, [shape]
+
+
+def instancenorm2d_cases():
+    for shape, attrs in itertools.product([[1, 3, 4, 4], [2, 3, 1, 2], [2, 3, 5, 1]],
+                                          [{}, {"num_features": 3}, {"affine": True}, {"num_features": 3, "affine": False},
+                                           {"eps": 0.001}, {"num_features": 3, "affine": True, "eps": 0.1}]):
+        yield "instancenorm2d", attrs, [shape]
+    for affine in (False, True):
+        yield "instancenorm2d", {"num_features": 4, "affine": affine}, [[1, 3, 4, 4]]
+    yield "instancenorm2d", {"eps": 0}, [[1, 3, 4, 4]]
+    for shape in ([1, 3, 1, 1], [2, 3, 1, 1]):
+        yield "instancenorm2d", {}, [shape]
+    for shape in ([3, 4, 4], [2, 3], [1, 3, 2, 4, 4]):
+        yield "instancenorm2d", {}, [shape]
 def zoo_activation_cases():
     shapes = ([2, 3], [2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4, 5])
     ops = ["relu6", "hardswish", "hardsigmoid", "selu", "mish", "identity", "hardtanh", "elu", "softplus"]
@@ -290,7 +325,7 @@ def zoo_activation_cases():
 
 CASES = [conv2d_cases, maxpool2d_cases, avgpool2d_cases, adaptive_avgpool2d_cases, batchnorm2d_cases,
          linear_cases, flatten_cases, softmax_cases, elementwise_cases, add_cases, concat_cases,
-         binary_cases, zoo_activation_cases]
+         binary_cases, zoo_activation_cases, layernorm_cases, groupnorm_cases, instancenorm2d_cases]
 
 
 def main():

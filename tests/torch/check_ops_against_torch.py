@@ -23,7 +23,8 @@ TABLE = HERE.parent / "shapes" / "shape_table.json"
 # Cases per op (all of them when the table has fewer).
 QUOTA = {"conv2d": 50, "maxpool2d": 32, "avgpool2d": 32, "concat": 16, "adaptive_avgpool2d": 12, "linear": 10,
          "softmax": 10, "flatten": 8, "batchnorm2d": 6, "gelu": 6, "add": 6, "leaky_relu": 4, "dropout": 3,
-         "relu": 3, "sigmoid": 3, "tanh": 3, "silu": 3, "sub": 6, "mul": 6, "div": 6}
+         "relu": 3, "sigmoid": 3, "tanh": 3, "silu": 3, "sub": 6, "mul": 6, "div": 6, "layernorm": 8, "groupnorm": 8,
+         "instancenorm2d": 6}
 # Cases of every other op in the table.
 DEFAULT_QUOTA = 3
 # Cases sampled first for each tag (see tags()).

@@ -36,8 +36,9 @@ class Case:
 
 
 def randomize(model, seed):
-    """Seeded parameters: conv and linear uniform in +-1/sqrt(fan_in) (PyTorch's default range); batchnorm with
-    scale, shift, mean and variance all away from the identity; prelu slopes of both signs, one per channel."""
+    """Seeded parameters: conv and linear uniform in +-1/sqrt(fan_in) (PyTorch's default range); a norm's affine
+    (weight and bias) and batchnorm's running mean and variance all away from the identity; prelu slopes of both
+    signs, one per channel."""
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         for module in model.values():
@@ -45,12 +46,13 @@ def randomize(model, seed):
                 bound = module.weight[0].numel() ** -0.5
                 for p in module.parameters():
                     p.copy_((torch.rand(p.shape, generator=g) * 2 - 1) * bound)
-            elif isinstance(module, torch.nn.BatchNorm2d):
-                c = module.num_features
-                module.weight.copy_(torch.rand(c, generator=g) + 0.5)
-                module.bias.copy_(torch.rand(c, generator=g) - 0.5)
-                module.running_mean.copy_(torch.randn(c, generator=g) * 0.5)
-                module.running_var.copy_(torch.rand(c, generator=g) * 1.5 + 0.5)
+            elif getattr(module, "weight", None) is not None and getattr(module, "bias", None) is not None:
+                shape = module.weight.shape
+                module.weight.copy_(torch.rand(shape, generator=g) + 0.5)
+                module.bias.copy_(torch.rand(shape, generator=g) - 0.5)
+                if getattr(module, "running_mean", None) is not None:
+                    module.running_mean.copy_(torch.randn(shape, generator=g) * 0.5)
+                    module.running_var.copy_(torch.rand(shape, generator=g) * 1.5 + 0.5)
             elif isinstance(module, torch.nn.PReLU):
                 module.weight.copy_(torch.rand(module.weight.shape, generator=g) - 0.5)
 

@@ -78,6 +78,14 @@ Tensor dropout(const Tensor& input);
 // The inputs joined along `dim` (negative counts from the end); their shapes must agree elsewhere.
 Tensor concat(const std::vector<const Tensor*>& inputs, int64_t dim);
 
+// Norms with the input's own statistics: (x - mean) / sqrt(biased var + eps), then * weight + bias when both are
+// given (else both null).
+// layernorm: over the last dims, which must be normalized_shape; weight and bias [normalized_shape].
+Tensor layernorm(const Tensor& input, const Shape& normalized_shape, const Tensor* weight, const Tensor* bias, double eps);
+// groupnorm: over each group of C / num_groups channels of an input [N, C, ...]; weight and bias [C].
+Tensor groupnorm(const Tensor& input, int64_t num_groups, const Tensor* weight, const Tensor* bias, double eps);
+// instancenorm2d: over each channel of an input [N, C, H, W]; weight and bias [C].
+Tensor instancenorm2d(const Tensor& input, const Tensor* weight, const Tensor* bias, double eps);
 // Broadcasting binary ops (PyTorch's, NumPy's rules: shapes aligned from the last dim, each pair of sizes equal
 // or one of them 1). add sums one or more tensors left to right; sub, mul and div take exactly two.
 Shape broadcast_shape(const Shape& a, const Shape& b);

@@ -6,8 +6,10 @@
 #include "lower/lower_context.h"
 #include "lower/register_tile.h"
 #include "nnc/reference.h"
+#include "ops/conv2d_depthwise.h"
 #include "ops/op.h"
 #include "ops/window.h"
+#include "ops/zero_pad.h"
 
 namespace nnc {
 namespace {
@@ -153,11 +155,27 @@ bool has_padding(const Conv2dAttrs& a) {
   return pads[0][0] || pads[0][1] || pads[1][0] || pads[1][1];
 }
 
-// The padded input is materialised once, so the convolution itself reads without bounds checks
-// and every padding mode is one index mapping.
+PlanePadding plane_padding(const Conv2dAttrs& a) {
+  auto pads = resolved_padding(a);
+  return {.top = pads[0][0], .bottom = pads[0][1], .left = pads[1][0], .right = pads[1][1]};
+}
+
+bool is_depthwise(const Conv2dAttrs& a, const Shape& in) { return a.groups.value > 1 && in[1] == a.groups.value; }
+
+// A depthwise convolution with zero padding pads each plane just before reading it, into a
+// buffer on the stack that stays in cache, when the plane is small enough for that.
+bool pads_each_plane(const Conv2dAttrs& a, const Shape& in) {
+  constexpr int64_t kMaxPlane = 16384;  // floats: 64 KiB
+  const PlanePadding pad = plane_padding(a);
+  return is_depthwise(a, in) && a.padding_mode.value == ref::PaddingMode::zeros && has_padding(a) &&
+         (in[2] + pad.top + pad.bottom) * (in[3] + pad.left + pad.right) <= kMaxPlane;
+}
+
+// Otherwise the padded input is materialised once, so the convolution itself reads without bounds
+// checks and every padding mode is one index mapping.
 int64_t conv2d_scratch(const Layer& layer, const std::vector<Shape>& inputs) {
   const Conv2dAttrs& a = attrs_of<Conv2dAttrs>(layer);
-  if (!has_padding(a)) return 0;
+  if (!has_padding(a) || pads_each_plane(a, inputs[0])) return 0;
   auto pads = resolved_padding(a);
   const Shape& in = inputs[0];
   return *element_count({in[0], in[1], in[2] + pads[0][0] + pads[0][1], in[3] + pads[1][0] + pads[1][1]});
@@ -166,7 +184,7 @@ int64_t conv2d_scratch(const Layer& layer, const std::vector<Shape>& inputs) {
 // Where padded position `i` (already shifted by the leading pad) reads in an axis of `size`.
 ir::Expr source_index(ref::PaddingMode mode, const ir::Expr& i, int64_t size) {
   using ir::Expr;
-  Expr mapped = i;  // replicate: the clamp below; zeros: an in-bounds address for the masked load
+  Expr mapped = i;  // replicate: the clamp below
   if (mode == ref::PaddingMode::reflect) mapped = ir::select(i < Expr(0), Expr(0) - i, ir::select(i >= Expr(size), Expr(2 * size - 2) - i, i));
   if (mode == ref::PaddingMode::circular) return i % Expr(size);
   // The clamp changes nothing for reflect (padding < size) but lets the verifier prove the bounds.
@@ -178,11 +196,17 @@ ir::Stmt pad_input(LowerContext& ctx, const TensorRef& padded) {
   const TensorRef& in = ctx.input();
   const auto pads = resolved_padding(ctx.attrs<Conv2dAttrs>());
   const ref::PaddingMode mode = ctx.attrs<Conv2dAttrs>().padding_mode.value;
+  if (mode == ref::PaddingMode::zeros) {
+    const Shape planes = {in.shape[0], in.shape[1]};
+    return loop_nest(ctx, planes, [&](const std::vector<Expr>& i) {
+      return zero_pad_plane(ctx, in.buffer, flat_index(in.shape, {i[0], i[1], Expr(0), Expr(0)}), in.shape[2], in.shape[3],
+                            padded.buffer, flat_index(padded.shape, {i[0], i[1], Expr(0), Expr(0)}), plane_padding(ctx.attrs<Conv2dAttrs>()));
+    });
+  }
   return loop_nest(ctx, padded.shape, [&](const std::vector<Expr>& i) {
     std::string ih = ctx.fresh_name("ih"), iw = ctx.fresh_name("iw");
     Expr h = ir::i64_var(ih), w = ir::i64_var(iw);
     Expr value = ir::Load::make(in.buffer, flat_index(in.shape, {i[0], i[1], source_index(mode, h, in.shape[2]), source_index(mode, w, in.shape[3])}));
-    if (mode == ref::PaddingMode::zeros) value = ir::select(h >= Expr(0) && h < Expr(in.shape[2]) && w >= Expr(0) && w < Expr(in.shape[3]), value, ir::f32(0));
     ir::Stmt store = ir::Store::make(padded.buffer, value, flat_index(padded.shape, i));
     return ir::LetStmt::make(ih, i[2] - Expr(pads[0][0]), ir::LetStmt::make(iw, i[3] - Expr(pads[1][0]), store));
   });
@@ -193,14 +217,21 @@ ir::Stmt lower_conv2d(LowerContext& ctx) {
   const Conv2dAttrs& a = ctx.attrs<Conv2dAttrs>();
   const TensorRef& out = ctx.output();
   TensorRef src = ctx.input();
+  const Pair &k = a.kernel_size.value, &s = a.stride.value, &d = a.dilation.value;
+  const bool depthwise = is_depthwise(a, src.shape), plane_padded = pads_each_plane(a, src.shape);
   std::vector<ir::Stmt> steps;
-  if (has_padding(a)) {
+  if (has_padding(a) && !plane_padded) {
     auto pads = resolved_padding(a);
     Shape padded = {src.shape[0], src.shape[1], src.shape[2] + pads[0][0] + pads[0][1], src.shape[3] + pads[1][0] + pads[1][1]};
     src = TensorRef{ctx.scratch(), padded};
     steps.push_back(pad_input(ctx, src));
   }
-  const Pair &k = a.kernel_size.value, &s = a.stride.value, &d = a.dilation.value;
+  if (depthwise) {
+    DepthwiseConv conv{.kernel = k, .stride = s, .dilation = d, .bias = a.bias.value};
+    if (plane_padded) conv.pad = plane_padding(a);
+    steps.push_back(lower_depthwise_conv2d(ctx, src, conv));
+    return ir::Block::make(std::move(steps));
+  }
   const int64_t groups = a.groups.value, oc_per_group = out.shape[1] / groups, ic_per_group = src.shape[1] / groups;
   const int64_t out_w = out.shape[3];
   const RegisterTile tile = choose_output_tile(out_w, oc_per_group);

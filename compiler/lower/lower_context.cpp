@@ -140,6 +140,14 @@ Stmt vector_loop(LowerContext& ctx, int64_t count, const std::function<Stmt(cons
   return Block::make(std::move(parts));
 }
 
+Stmt vector_chunks(LowerContext& ctx, int64_t count, const std::function<Stmt(const Expr&, int64_t)>& body) {
+  constexpr int64_t kLanes = 16;
+  std::vector<Stmt> parts;
+  if (count >= kLanes) parts.push_back(loop(ctx, "v", 0, count / kLanes, [&](const Expr& v) { return body(v * Expr(kLanes), kLanes); }));
+  if (const int64_t rest = count % kLanes) parts.push_back(body(Expr(count - rest), rest));
+  return Block::make(std::move(parts));
+}
+
 Stmt map_elements(LowerContext& ctx, const std::function<Expr(const Expr&)>& f) {
   const TensorRef& in = ctx.input();
   return vector_loop(ctx, *element_count(ctx.output().shape),

@@ -107,6 +107,10 @@ ir::Stmt loop(LowerContext& ctx, const std::string& base, ir::Expr min, ir::Expr
 // one at a time; the vector loop runs in parallel when that pays.
 ir::Stmt vector_loop(LowerContext& ctx, int64_t count, const std::function<ir::Stmt(const ir::Expr&, int)>& body);
 
+// body(first, lanes) over [0, count), count > 0, in order: vectors of 16 lanes (first a Ramp-ready
+// Expr), then the rest as one narrower vector.
+ir::Stmt vector_chunks(LowerContext& ctx, int64_t count, const std::function<ir::Stmt(const ir::Expr& first, int64_t lanes)>& body);
+
 // An elementwise map of one input: out[i] = f(in[i]) over the flat tensor, through store_output.
 ir::Stmt map_elements(LowerContext& ctx, const std::function<ir::Expr(const ir::Expr&)>& f);
 

@@ -5,6 +5,7 @@
 #include <fmt/ranges.h>
 
 #include "lower/lower_context.h"
+#include "lower/register_tile.h"
 #include "nnc/reference.h"
 #include "ops/op.h"
 
@@ -123,12 +124,13 @@ struct Runs {
 };
 
 // Per run, while it stays in cache: the mean, the biased variance (a second pass, as PyTorch's),
-// then the normalising store with the affine and any fused epilogue, the parameters loaded once
-// per stretch.
+// then the normalising store with the affine and any fused epilogue. Each pass runs along the run
+// in vectors, the sums in 16 partial sums added up at the end.
 ir::Stmt lower_runs(LowerContext& ctx, const Runs& l) {
   using ir::Expr;
   const TensorRef& in = ctx.input();
   ir::Buffer acc = ir::local_buffer(ctx.fresh_name("acc"), 2);  // [mean, 1 / sqrt(var + eps)]
+  ir::Buffer partial = ir::local_buffer(ctx.fresh_name("partial"), 16);
   const Expr mean = ir::Load::make(acc, 0), inv_std = ir::Load::make(acc, 1);
   const Expr size = ir::f32(static_cast<float>(l.size));
   const int64_t stretches = l.size / l.per_param;
@@ -136,28 +138,53 @@ ir::Stmt lower_runs(LowerContext& ctx, const Runs& l) {
   return loop(
       ctx, "run", 0, l.runs,
       [&](const Expr& r) {
-        auto at = [&](const Expr& i) { return r * Expr(l.size) + i; };
-        auto x = [&](const Expr& i) { return ir::Load::make(in.buffer, at(i)); };
-        ir::Stmt sum = loop(ctx, "i", 0, l.size, [&](const Expr& i) { return ir::Store::make(acc, mean + x(i), Expr(0)); });
-        ir::Stmt squares = loop(ctx, "i", 0, l.size, [&](const Expr& i) {
-          Expr d = x(i) - mean;
-          return ir::Store::make(acc, inv_std + d * d, Expr(1));
-        });
-        const Expr first_param = l.param_groups == 1 ? Expr(0) : r % Expr(l.param_groups) * Expr(stretches);
-        ir::Stmt normalise = loop(ctx, "c", 0, stretches, [&](const Expr& c) {
-          const Expr p = first_param + c;
-          return loop(ctx, "i", 0, l.per_param, [&](const Expr& j) {
-            const Expr i = c * Expr(l.per_param) + j;
-            Expr y = (x(i) - mean) * inv_std;
-            if (l.affine) y = y * ir::Load::make(ctx.param("weight"), p) + ir::Load::make(ctx.param("bias"), p);
-            return ctx.store_output(at(i), y, l.param_is_channel ? p : Expr());
+        auto at = [&](const Expr& i, int64_t lanes) { return lane_indices(r * Expr(l.size) + i, 1, lanes); };
+        auto x = [&](const Expr& i, int64_t lanes) { return ir::Load::make(in.buffer, at(i, lanes)); };
+        // acc[slot] = the sum of term(i, lanes) over the run.
+        auto sum = [&](int64_t slot, const std::function<Expr(const Expr&, int64_t)>& term) {
+          ir::Stmt body = vector_chunks(ctx, l.size, [&](const Expr& i, int64_t lanes) {
+            if (lanes == 16) return store_lanes(partial, load_lanes(partial, Expr(0), 1, 16) + term(i, lanes), Expr(0), 16);
+            Expr rest = term(i, lanes);
+            return ir::Store::make(acc, ir::Load::make(acc, slot) + (lanes > 1 ? ir::ReduceAdd::make(rest) : rest), Expr(slot));
           });
+          return ir::Block::make({store_lanes(partial, splat(ir::f32(0), 16), Expr(0), 16), ir::Store::make(acc, ir::f32(0), Expr(slot)), body,
+                                  ir::Store::make(acc, ir::Load::make(acc, slot) + ir::ReduceAdd::make(load_lanes(partial, Expr(0), 1, 16)), Expr(slot))});
+        };
+        ir::Stmt sums = sum(0, x);
+        ir::Stmt squares = sum(1, [&](const Expr& i, int64_t lanes) {
+          Expr d = x(i, lanes) - splat(mean, lanes);
+          return d * d;
         });
+        // Normalises `count` elements from `first`, scaled and shifted by param(key, j, lanes), the
+        // weight's or bias's values for elements first + j onwards.
+        using ParamValues = std::function<Expr(const std::string&, const Expr&, int64_t)>;
+        auto normalise = [&](const Expr& first, int64_t count, const ParamValues& param, const Expr& channel) {
+          return vector_chunks(ctx, count, [&](const Expr& j, int64_t lanes) {
+            const Expr i = first + j;
+            Expr y = (x(i, lanes) - splat(mean, lanes)) * splat(inv_std, lanes);
+            if (l.affine) y = y * param("weight", j, lanes) + param("bias", j, lanes);
+            return ctx.store_output(at(i, lanes), y, channel);
+          });
+        };
+        const Expr first_param = l.param_groups == 1 ? Expr(0) : r % Expr(l.param_groups) * Expr(stretches);
+        ir::Stmt store;
+        if (l.per_param == 1) {
+          store = normalise(Expr(0), l.size,
+                            [&](const std::string& key, const Expr& j, int64_t lanes) { return load_lanes(ctx.param(key), first_param + j, 1, lanes); },
+                            Expr());
+        } else {
+          store = loop(ctx, "c", 0, stretches, [&](const Expr& c) {
+            const Expr p = first_param + c;
+            return normalise(c * Expr(l.per_param), l.per_param,
+                             [&](const std::string& key, const Expr&, int64_t lanes) { return splat(ir::Load::make(ctx.param(key), p), lanes); },
+                             l.param_is_channel ? p : Expr());
+          });
+        }
+        const Expr variance = ir::Load::make(acc, 1) / size;
         return ir::Allocate::make(
-            acc, ir::Block::make({ir::Store::make(acc, ir::f32(0), Expr(0)), sum, ir::Store::make(acc, mean / size, Expr(0)),
-                                  ir::Store::make(acc, ir::f32(0), Expr(1)), squares,
-                                  ir::Store::make(acc, ir::f32(1) / ir::call(ir::Intrinsic::Sqrt, inv_std / size + ir::f32(static_cast<float>(l.eps))), Expr(1)),
-                                  normalise}));
+            acc, ir::Allocate::make(partial, ir::Block::make({sums, ir::Store::make(acc, mean / size, Expr(0)), squares,
+                                                              ir::Store::make(acc, ir::f32(1) / ir::call(ir::Intrinsic::Sqrt, variance + ir::f32(static_cast<float>(l.eps))), Expr(1)),
+                                                              store})));
       },
       kind);
 }

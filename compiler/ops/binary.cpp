@@ -3,7 +3,10 @@
 // equal or one of them 1.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "lower/lower_context.h"
+#include "lower/register_tile.h"
 #include "nnc/reference.h"
 #include "ops/op.h"
 
@@ -81,22 +84,87 @@ Expr load_broadcast(const TensorRef& in, const Shape& out, const Expr& index) {
   return ir::Load::make(in.buffer, broadcast_index(in.shape, out, index));
 }
 
+// The trailing dims of `out` along which every input is either read whole or not at all (its sizes
+// there 1): a loop over them vectorises, each input read as a vector or as one value.
+struct InnerRun {
+  int64_t size = 1;
+  size_t first_dim = 0;
+  std::vector<bool> whole;  // per input: read whole along the run (else one value for all of it)
+};
+
+InnerRun uniform_inner(const std::vector<TensorRef>& inputs, const Shape& out) {
+  InnerRun run{.first_dim = out.size(), .whole = std::vector<bool>(inputs.size(), false)};
+  std::vector<bool> seen(inputs.size(), false);
+  for (size_t d = out.size(); d-- > 0;) {
+    if (out[d] == 1) continue;
+    for (size_t k = 0; k < inputs.size(); ++k) {
+      const Shape& in = inputs[k].shape;
+      const size_t lead = out.size() - in.size();
+      const bool whole = d >= lead && in[d - lead] == out[d];
+      if (seen[k] && run.whole[k] != whole) return run;
+    }
+    for (size_t k = 0; k < inputs.size(); ++k) {
+      const size_t lead = out.size() - inputs[k].shape.size();
+      run.whole[k] = d >= lead && inputs[k].shape[d - lead] == out[d];
+      seen[k] = true;
+    }
+    run.size *= out[d];
+    run.first_dim = d;
+  }
+  return run;
+}
+
+// out = combine(the inputs' values), every input read with broadcast indexing: a vector loop over
+// the flat output when the inputs broadcast only along leading dims, else a loop over the leading
+// dims around a vector loop along which each input is a vector or one value (the squeeze-excitation
+// gate's [N, C, 1, 1] beside [N, C, H, W]).
+ir::Stmt lower_broadcast(LowerContext& ctx, const std::function<ir::Stmt(const std::vector<Expr>&, const Expr& at)>& combine) {
+  std::vector<TensorRef> inputs;
+  for (size_t k = 0; k < ctx.input_count(); ++k) inputs.push_back(ctx.input(k));
+  const Shape& out = ctx.output().shape;
+  const int64_t total = *element_count(out);
+  const InnerRun run = uniform_inner(inputs, out);
+  const int64_t inner = run.size;
+  if (inner == total)
+    return vector_loop(ctx, total, [&](const Expr& i, int) {
+      std::vector<Expr> values;
+      for (const TensorRef& in : inputs) values.push_back(load_broadcast(in, out, i));
+      return combine(values, i);
+    });
+  const ir::ForKind kind = ctx.worth_parallel(total * 4) ? ir::ForKind::Parallel : ir::ForKind::Serial;
+  // The leading dims, and each input's part of them, index the run's start.
+  const Shape out_outer(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(run.first_dim));
+  return loop(ctx, "o", 0, total / inner, [&](const Expr& o) {
+    return vector_chunks(ctx, inner, [&](const Expr& j, int64_t lanes) {
+      std::vector<Expr> values;
+      for (size_t k = 0; k < inputs.size(); ++k) {
+        const Shape& in = inputs[k].shape;
+        const size_t lead = out.size() - in.size();
+        const Shape in_outer(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(std::max(run.first_dim, lead) - lead));
+        const Expr start = broadcast_index(in_outer, out_outer, o);
+        values.push_back(run.whole[k] ? load_lanes(inputs[k].buffer, start * Expr(inner) + j, 1, lanes)
+                                      : splat(ir::Load::make(inputs[k].buffer, start), lanes));
+      }
+      return combine(values, lane_indices(o * Expr(inner) + j, 1, lanes));
+    });
+  }, kind);
+}
+
 // Summed left to right, as PyTorch's a + b + c; the partial sum is bound every few terms so that the
 // expression stays shallow however many inputs there are.
 ir::Stmt lower_add(LowerContext& ctx) {
   constexpr size_t kTermsPerLet = 16;
-  const Shape& out = ctx.output().shape;
-  return vector_loop(ctx, *element_count(out), [&](const Expr& i, int) {
+  return lower_broadcast(ctx, [&](const std::vector<Expr>& values, const Expr& at) {
     std::vector<std::pair<std::string, Expr>> partial;
-    Expr sum = load_broadcast(ctx.input(0), out, i);
-    for (size_t k = 1; k < ctx.input_count(); ++k) {
+    Expr sum = values[0];
+    for (size_t k = 1; k < values.size(); ++k) {
       if (k % kTermsPerLet == 0) {
         partial.emplace_back(ctx.fresh_name("sum"), sum);
         sum = ir::Var::make(sum.type(), partial.back().first);
       }
-      sum = sum + load_broadcast(ctx.input(k), out, i);
+      sum = sum + values[k];
     }
-    return with_lets(partial, ctx.store_output(i, sum));
+    return with_lets(partial, ctx.store_output(at, sum));
   });
 }
 
@@ -117,10 +185,7 @@ Expr div(const Expr& a, const Expr& b) { return a / b; }
 // out = f(a, b), both read with broadcast indexing.
 template <Expr (*F)(const Expr&, const Expr&)>
 ir::Stmt lower_binary(LowerContext& ctx) {
-  const Shape& out = ctx.output().shape;
-  return vector_loop(ctx, *element_count(out), [&](const Expr& i, int) {
-    return ctx.store_output(i, F(load_broadcast(ctx.input(0), out, i), load_broadcast(ctx.input(1), out, i)));
-  });
+  return lower_broadcast(ctx, [&](const std::vector<Expr>& values, const Expr& at) { return ctx.store_output(at, F(values[0], values[1])); });
 }
 
 // Fused into the step computing the input of the result's shape (the squeeze-excitation gate's

@@ -97,13 +97,14 @@ ir::Stmt lower_matmul(LowerContext& ctx) {
   const TensorRef &a = ctx.input(0), &b = ctx.input(1);
   const MatmulShapes s = matmul_shapes(a.shape, b.shape);
   const Shape batch(ctx.output().shape.begin(), ctx.output().shape.begin() + static_cast<std::ptrdiff_t>(std::max(s.a_batch.size(), s.b_batch.size())));
-  const std::vector<int64_t> a_strides = batch_strides(s.a_batch, batch, s.m * s.k), b_strides = batch_strides(s.b_batch, batch, s.k * s.n);
+  const std::vector<int64_t> a_strides = batch_strides(s.a_batch, batch, s.m * s.k), b_strides = batch_strides(s.b_batch, batch, s.k * s.n),
+                             out_strides = batch_strides(batch, batch, s.m * s.n);
   const int64_t batches = *element_count(batch);
   const bool parallel = ctx.worth_parallel(*element_count(ctx.output().shape) * s.k);
   const ir::ForKind outer = parallel && batches > 1 ? ir::ForKind::Parallel : ir::ForKind::Serial;
   const ir::ForKind inner = parallel && batches == 1 ? ir::ForKind::Parallel : ir::ForKind::Serial;
   return loop_nest(ctx, batch, [&](const std::vector<Expr>& idx) {
-    const Expr out_offset = flat_index(batch, idx) * Expr(s.m * s.n);
+    const Expr out_offset = offset_of(idx, out_strides);
     const ProductSize size{s.m, s.n, s.k};
     auto store = [&](const Expr& r, const Expr& c, const Expr& value, int64_t lanes) {
       return ctx.store_output(lane_indices(out_offset + r * Expr(s.n) + c, 1, lanes), value);

@@ -54,7 +54,7 @@ def pool_axis_tags(size, kernel, stride, padding, dilation, ceil_mode):
 def tags(case):
     """The tricky attributes a case shows."""
     op, a, inputs = case["op"], case["attrs"], case["inputs"]
-    shape = inputs[0]
+    shape = inputs[0] if inputs else []
     found = set()
     if op == "conv2d":
         kernel, dilation = pair(a["kernel_size"]), pair(a.get("dilation", 1))

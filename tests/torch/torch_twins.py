@@ -16,6 +16,7 @@ import importlib
 import json
 import subprocess
 
+import torch
 from torch import nn
 
 
@@ -73,7 +74,12 @@ def attention(module_class, kwargs):
         def forward(self, query, key=None, value=None):
             key = query if key is None else key
             value = query if value is None else value
-            return super().forward(query, key, value, need_weights=False)[0]
+            # Under no_grad, PyTorch 1.13 takes a fast path that fails without biases; with grad enabled (the
+            # weights require it) it takes its ordinary path, which computes the same.
+            grad = torch.is_grad_enabled()
+            with torch.enable_grad():
+                out = super().forward(query, key, value, need_weights=False)[0]
+            return out if grad else out.detach()
 
     return Attention(**kwargs)
 

@@ -550,15 +550,17 @@ void ModelReader::read_inputs(Layer& layer, const Entry& e) {
   }
   size_t min_inputs = layer.schema ? layer.schema->min_inputs : 1;
   size_t max_inputs = layer.schema ? layer.schema->max_inputs : 0;
+  const std::string example = min_inputs > 2 ? "inputs: [a, b, c]" : "inputs: [a, b]";
   if (e.second.size() < min_inputs) {
     diags_.error("bad-value", at_entry(e), fmt::format("{} needs {} {} input{}, but it has {}", layer_title(layer), max_inputs == min_inputs ? "exactly" : "at least", min_inputs, min_inputs == 1 ? "" : "s", e.second.size()),
-                 fmt::format("list {}{} layers (or the model input), e.g. `inputs: [a, b]`", min_inputs, max_inputs == min_inputs ? "" : " or more"));
+                 fmt::format("list {}{} layers (or the model input), e.g. `{}`{}", min_inputs, max_inputs == min_inputs ? "" : " or more", example,
+                             layer.schema && reads_one(layer.schema->inputs) ? ", or read one with `input: NAME`" : ""));
     layer.valid = false;
     return;
   }
   if (max_inputs && e.second.size() > max_inputs) {
     diags_.error("bad-value", at_entry(e), fmt::format("{} takes exactly {} inputs, but it has {}", layer_title(layer), max_inputs, e.second.size()),
-                 fmt::format("list {} layers (or the model input), e.g. `inputs: [a, b]`; chain layers for more", max_inputs));
+                 fmt::format("list {} layers (or the model input), e.g. `{}`; chain layers for more", max_inputs, example));
     layer.valid = false;
     return;
   }
@@ -604,7 +606,8 @@ void ModelReader::read_attr(Layer& layer, const AttrSpec& spec, const Entry& e) 
   auto check_min = [&](int64_t value, const YAML::Node& at_node) {
     if (!spec.min_int || value >= *spec.min_int) return true;
     diags_.error("bad-value", at(at_node).line ? at_entry(e) : v.loc,
-                 fmt::format("{} is {}, but it must be at least {}", what, value, *spec.min_int));
+                 fmt::format("{} is {}, but it must be at least {}", what, value, *spec.min_int),
+                 fmt::format("use {} or more", *spec.min_int));
     return false;
   };
   // An int, or a pair [h, w] whose entries may be null when `allow_null`.

@@ -151,7 +151,7 @@ const OpDef mean_op{
                .infer = infer_mean},
     .lowering = {.lower = lower_mean, .accepts_epilogue = true},
     .reference = reference_mean,
-    .torch = {.function = "torch.mean", .args = {always_passed("dim")}},
+    .torch = {.function = "torch.mean", .args = {always_passed("keepdim")}},
 };
 
 const OpRegistration registered(mean_op, 750);

@@ -39,8 +39,20 @@ std::string default_text(const AttrSpec& spec) {
   return format_value(v);
 }
 
+const char* form_word(InputForm form) {
+  switch (form) {
+    case InputForm::One: return "one";
+    case InputForm::List: return "list";
+    case InputForm::OneOrList: return "one_or_list";
+    case InputForm::None: return "none";
+  }
+  return "";
+}
+
 std::string inputs_text(const OpSchema& op) {
-  if (!op.variadic) return "input";
+  if (op.inputs == InputForm::None) return "nothing";
+  if (op.inputs == InputForm::One) return "input";
+  if (op.inputs == InputForm::OneOrList) return fmt::format("input or inputs ({})", op.min_inputs);
   if (op.max_inputs == op.min_inputs) return fmt::format("inputs ({})", op.min_inputs);
   return op.min_inputs > 1 ? fmt::format("inputs ({}+)", op.min_inputs) : "inputs";
 }
@@ -105,6 +117,8 @@ const char* inputs_word(TorchInputs inputs) {
     case TorchInputs::One: return "one";
     case TorchInputs::Fold: return "fold";
     case TorchInputs::List: return "list";
+    case TorchInputs::None: return "none";
+    case TorchInputs::Attention: return "attention";
   }
   return "";
 }
@@ -155,7 +169,7 @@ json op_json(const OpDef& def) {
   return {{"name", op.name},
           {"aliases", op.aliases},
           {"summary", op.summary},
-          {"inputs", {{"variadic", op.variadic}, {"min", op.min_inputs}, {"max", op.max_inputs ? json(op.max_inputs) : json()}}},
+          {"inputs", {{"form", form_word(op.inputs)}, {"min", op.min_inputs}, {"max", op.max_inputs ? json(op.max_inputs) : json()}}},
           {"attributes", std::move(attrs)},
           {"parameters", std::move(params)},
           {"torch", torch_json(def)}};

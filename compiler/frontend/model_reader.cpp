@@ -463,7 +463,8 @@ Layer ModelReader::read_layer(const YAML::Node& item, size_t index, const YAML::
 
   std::vector<std::string> keys = {"op", "name"};
   if (layer.schema) {
-    keys.push_back(layer.schema->variadic ? "inputs" : "input");
+    if (reads_one(layer.schema->inputs)) keys.push_back("input");
+    if (reads_list(layer.schema->inputs)) keys.push_back("inputs");
     for (const AttrSpec& spec : layer.schema->attrs.specs) keys.push_back(spec.name);
   }
   // Attributes already reported: given with a bad value, or misspelt with a suggestion. They are
@@ -511,7 +512,7 @@ Layer ModelReader::read_layer(const YAML::Node& item, size_t index, const YAML::
     layer.attrs.set(spec.name, default_value(spec, layer.attrs));
   }
   if (layer.valid) layer.typed_attrs = layer.schema->attrs.decode(layer.attrs);
-  if (layer.schema->variadic && layer.inputs.empty() && layer.valid) {
+  if (layer.schema->inputs == InputForm::List && layer.inputs.empty() && layer.valid) {
     diags_.error("missing-key", layer.loc, fmt::format("{} needs `inputs:`, the layers it joins", layer_title(layer)),
                  fmt::format("add `inputs: [a, b]` naming {} or more earlier layers (or the model input)", layer.schema->min_inputs == 1 ? "one" : "two"));
     layer.valid = false;
@@ -521,8 +522,14 @@ Layer ModelReader::read_layer(const YAML::Node& item, size_t index, const YAML::
 
 void ModelReader::read_inputs(Layer& layer, const Entry& e) {
   const std::string& key = e.first.Scalar();
-  if (layer.schema && layer.schema->variadic != (key == "inputs")) {
-    std::string right = layer.schema->variadic ? "inputs: [a, b]" : "input: NAME";
+  if (layer.schema && layer.schema->inputs == InputForm::None) {
+    diags_.error("unknown-key", at_entry(e), fmt::format("{} reads nothing, so it takes no `{}`", layer_title(layer), key),
+                 fmt::format("remove `{}`: a {} is a value of its own, which later layers read by its name", key, layer.op));
+    layer.valid = false;
+    return;
+  }
+  if (layer.schema && (key == "inputs" ? !reads_list(layer.schema->inputs) : !reads_one(layer.schema->inputs))) {
+    std::string right = reads_list(layer.schema->inputs) ? "inputs: [a, b]" : "input: NAME";
     diags_.error("unknown-key", at_entry(e), fmt::format("{} reads `{}`, not `{}`", layer_title(layer), right, key),
                  fmt::format("write `{}`", right));
     layer.valid = false;
@@ -543,15 +550,17 @@ void ModelReader::read_inputs(Layer& layer, const Entry& e) {
   }
   size_t min_inputs = layer.schema ? layer.schema->min_inputs : 1;
   size_t max_inputs = layer.schema ? layer.schema->max_inputs : 0;
+  const std::string example = min_inputs > 2 ? "inputs: [a, b, c]" : "inputs: [a, b]";
   if (e.second.size() < min_inputs) {
     diags_.error("bad-value", at_entry(e), fmt::format("{} needs {} {} input{}, but it has {}", layer_title(layer), max_inputs == min_inputs ? "exactly" : "at least", min_inputs, min_inputs == 1 ? "" : "s", e.second.size()),
-                 fmt::format("list {}{} layers (or the model input), e.g. `inputs: [a, b]`", min_inputs, max_inputs == min_inputs ? "" : " or more"));
+                 fmt::format("list {}{} layers (or the model input), e.g. `{}`{}", min_inputs, max_inputs == min_inputs ? "" : " or more", example,
+                             layer.schema && reads_one(layer.schema->inputs) ? ", or read one with `input: NAME`" : ""));
     layer.valid = false;
     return;
   }
   if (max_inputs && e.second.size() > max_inputs) {
     diags_.error("bad-value", at_entry(e), fmt::format("{} takes exactly {} inputs, but it has {}", layer_title(layer), max_inputs, e.second.size()),
-                 fmt::format("list {} layers (or the model input), e.g. `inputs: [a, b]`; chain layers for more", max_inputs));
+                 fmt::format("list {} layers (or the model input), e.g. `{}`; chain layers for more", max_inputs, example));
     layer.valid = false;
     return;
   }
@@ -597,7 +606,8 @@ void ModelReader::read_attr(Layer& layer, const AttrSpec& spec, const Entry& e) 
   auto check_min = [&](int64_t value, const YAML::Node& at_node) {
     if (!spec.min_int || value >= *spec.min_int) return true;
     diags_.error("bad-value", at(at_node).line ? at_entry(e) : v.loc,
-                 fmt::format("{} is {}, but it must be at least {}", what, value, *spec.min_int));
+                 fmt::format("{} is {}, but it must be at least {}", what, value, *spec.min_int),
+                 fmt::format("use {} or more", *spec.min_int));
     return false;
   };
   // An int, or a pair [h, w] whose entries may be null when `allow_null`.
@@ -785,7 +795,8 @@ void ModelReader::resolve(Graph& graph, const std::optional<InputRef>& output) {
   };
   for (size_t i = 0; i < graph.layers.size(); ++i) {
     Layer& layer = graph.layers[i];
-    if (layer.inputs.empty() && !(layer.schema && layer.schema->variadic)) {
+    // A layer that names no input reads the one before it, unless its op reads a list or nothing.
+    if (layer.inputs.empty() && !(layer.schema && (layer.schema->inputs == InputForm::List || layer.schema->inputs == InputForm::None))) {
       InputRef ref{i == 0 ? graph.input_name : graph.layers[i - 1].name, layer.loc};
       ref.layer = i == 0 ? InputRef::kModelInput : static_cast<int>(i - 1);
       layer.inputs.push_back(ref);

@@ -81,7 +81,7 @@ AttrSpec choice_attr(std::string name, std::vector<std::string> choices, std::st
   return s;
 }
 
-AttrSpec required_int_list(std::string name, int64_t min, std::string hint) {
+AttrSpec required_int_list(std::string name, std::optional<int64_t> min, std::string hint) {
   AttrSpec s{.name = std::move(name), .type = AttrType::IntList, .required = true};
   s.min_int = min;
   s.hint = std::move(hint);

@@ -51,7 +51,7 @@ AttrSpec required_output_size(std::string name, std::string hint);
 AttrSpec bool_attr(std::string name, bool def);
 AttrSpec float_attr(std::string name, double def);
 AttrSpec choice_attr(std::string name, std::vector<std::string> choices, std::string def);
-AttrSpec required_int_list(std::string name, int64_t min, std::string hint);
+AttrSpec required_int_list(std::string name, std::optional<int64_t> min, std::string hint);
 
 struct AttrValue {
   AttrType type = AttrType::Int;

@@ -2,6 +2,10 @@
 
 namespace nnc {
 
+std::string weights_key(const Layer& layer, const ParamSpec& param) {
+  return param.key.empty() ? layer.name : layer.name + "." + param.key;
+}
+
 int Graph::find_layer(std::string_view layer_name) const {
   for (size_t i = 0; i < layers.size(); ++i)
     if (layers[i].name == layer_name) return static_cast<int>(i);

@@ -30,12 +30,22 @@ struct InputRef {
   int layer = kUnresolved;  // index of the producing layer, or kModelInput
 };
 
+// How a parameter without a constant initial value is drawn (from the seed), as PyTorch draws it.
+enum class ParamInit {
+  FanInUniform,   // uniform in +-1/sqrt(fan_in) (conv2d's, linear's kaiming_uniform(a=sqrt(5)))
+  XavierUniform,  // uniform in +-sqrt(6 / (fan_in + fan_out)) (multihead_attention's in_proj_weight)
+  Normal,         // standard normal (a `parameter`'s torch.randn)
+};
+
 struct ParamSpec {
-  std::string key;  // "weight", "bias", "running_mean", ... (the weights file key is "<layer>.<key>")
+  // "weight", "bias", "running_mean", ... (the weights file key is "<layer>.<key>"); empty: the key is the layer's
+  // name itself (a `parameter`).
+  std::string key;
   Shape shape;
   bool learnable = true;  // false for buffers (batchnorm running statistics)
-  // PyTorch's constant initial value (batchnorm's 1 and 0, prelu's 0.25); none: uniform in +-1/sqrt(fan_in).
+  // PyTorch's constant initial value (batchnorm's 1 and 0, prelu's 0.25); none: drawn as `init` says.
   std::optional<float> fill;
+  ParamInit init = ParamInit::FanInUniform;
 };
 
 struct Layer {
@@ -55,6 +65,9 @@ struct Layer {
   int64_t macs = 0;
   std::vector<std::string> formulas;  // the window formula worked out, one line per spatial axis
 };
+
+// The weights file key of a layer's parameter: "<layer>.<key>", or the layer's name for an empty key.
+std::string weights_key(const Layer& layer, const ParamSpec& param);
 
 // A layer's own attribute struct, as its op decoded it (ops/typed_attrs.h).
 template <typename T>

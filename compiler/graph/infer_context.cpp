@@ -1,6 +1,7 @@
 #include "graph/infer_context.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace nnc {
 
@@ -37,6 +38,14 @@ bool InferContext::normalise_dim(const Attr<int64_t>& attr, int64_t rank, int64_
                fmt::format("{}: {} is {}, but the input '{}' has {} dimensions (shape {})", what(), attr.name, given,
                            input_name(), rank, to_string(input())),
                fmt::format("use a dimension in [{}, {}]", -rank, rank - 1), attr.loc);
+}
+
+std::string divisors_text(int64_t n) {
+  constexpr size_t kShown = 8;
+  std::vector<int64_t> divisors;
+  for (int64_t d = 1; d <= n && divisors.size() < kShown; ++d)
+    if (n % d == 0) divisors.push_back(d);
+  return fmt::format("{}{}", fmt::join(divisors, ", "), divisors.size() == kShown && divisors.back() != n ? ", ..." : "");
 }
 
 bool InferContext::check_given(const Attr<int64_t>& attr, int64_t inferred, const std::string& what_it_is) {

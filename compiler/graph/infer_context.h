@@ -7,6 +7,9 @@
 
 namespace nnc {
 
+// "1, 2, 3, 4, 6, 12": the divisors of n (the first eight, then "..."), for a help line.
+std::string divisors_text(int64_t n);
+
 class InferContext {
  public:
   InferContext(const Layer& layer, std::vector<const Shape*> inputs, DiagnosticEngine& diags)

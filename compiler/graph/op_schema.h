@@ -22,14 +22,26 @@ struct AttrSchema {
   std::function<std::any(const Attrs&)> decode = [](const Attrs&) { return std::any(); };
 };
 
+// How a layer of the op names the tensors it reads.
+enum class InputForm {
+  One,        // `input: NAME`, by default the layer before
+  List,       // `inputs: [a, b, ...]` (add, concat)
+  OneOrList,  // either: `input: X`, or `inputs: [...]` (multihead_attention's self- or cross-attention)
+  None,       // nothing: the layer is a value of its own (parameter)
+};
+
+// Whether the op reads `inputs: [...]` / `input: NAME`.
+bool reads_list(InputForm form);
+bool reads_one(InputForm form);
+
 struct OpSchema {
   std::string name;
   std::vector<std::string> aliases;        // other names the reader accepts for the op
   std::vector<std::string> suggested_for;  // names from PyTorch or Keras, answered with "did you mean"
   std::string summary;
   AttrSchema attrs;
-  bool variadic = false;  // reads `inputs: [...]` (add, concat) instead of one `input`
-  size_t min_inputs = 1;
+  InputForm inputs = InputForm::One;
+  size_t min_inputs = 1;  // in `inputs: [...]`
   size_t max_inputs = 0;  // 0: as many as the model format allows
   bool (*infer)(InferContext&) = nullptr;  // fills the output shape; false after an error
 };

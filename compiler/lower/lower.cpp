@@ -94,9 +94,11 @@ LoweredModel lower_graph(const Graph& graph, const LowerOptions& options, const 
       const Layer& l = graph.layers[index];
       std::vector<std::pair<std::string, Buffer>> out;
       for (const ParamSpec& p : l.params) {
-        const ParamSlot* slot_of = module.params.find(l.name + "." + p.key);
-        Buffer actual = slice_buffer("p_" + ids[index] + "_" + p.key, params, slot_of->offset, slot_of->size);
-        out.emplace_back(p.key, pass(prefix + p.key, actual, true));
+        const ParamSlot* slot_of = module.params.find(weights_key(l, p));
+        // A name part for the buffers: a `parameter`'s own value, or the key (out_proj.weight) as an identifier.
+        const std::string part = p.key.empty() ? "value" : identifier_piece(p.key);
+        Buffer actual = slice_buffer("p_" + ids[index] + "_" + part, params, slot_of->offset, slot_of->size);
+        out.emplace_back(p.key, pass(prefix + part, actual, true));
       }
       return out;
     };

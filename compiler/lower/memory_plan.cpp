@@ -36,7 +36,7 @@ ParamLayout layout_params(const Graph& graph) {
   ParamLayout layout;
   for (size_t i = 0; i < graph.layers.size(); ++i) {
     for (const ParamSpec& p : graph.layers[i].params) {
-      ParamSlot slot{graph.layers[i].name + "." + p.key, p.shape, layout.total, *element_count(p.shape)};
+      ParamSlot slot{weights_key(graph.layers[i], p), p.shape, layout.total, *element_count(p.shape)};
       layout.total += align_up(slot.size);
       layout.slots.push_back(std::move(slot));
     }

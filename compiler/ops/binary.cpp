@@ -208,14 +208,14 @@ Tensor reference_mul(const ReferenceContext& ctx) { return ref::mul(ctx.input(0)
 Tensor reference_div(const ReferenceContext& ctx) { return ref::div(ctx.input(0), ctx.input(1)); }
 
 OpSchema two_inputs(std::string name, std::string summary) {
-  return {.name = std::move(name), .summary = std::move(summary), .variadic = true, .min_inputs = 2, .max_inputs = 2, .infer = infer_broadcast};
+  return {.name = std::move(name), .summary = std::move(summary), .inputs = InputForm::List, .min_inputs = 2, .max_inputs = 2, .infer = infer_broadcast};
 }
 
 const OpDef add_op{
     .schema = {.name = "add",
                .suggested_for = {"sum"},
                .summary = "elementwise sum of two or more tensors, broadcast (residual connections; torch.add)",
-               .variadic = true,
+               .inputs = InputForm::List,
                .min_inputs = 2,
                .infer = infer_broadcast},
     .lowering = {.lower = lower_add, .accepts_epilogue = true, .epilogue = add_epilogue},

@@ -94,7 +94,7 @@ const OpDef concat_op{
                .suggested_for = {"cat"},
                .summary = "join tensors along dim (torch.cat)",
                .attrs = attr_schema<ConcatAttrs>({bind(&ConcatAttrs::dim, int_attr("dim", 1))}),
-               .variadic = true,
+               .inputs = InputForm::List,
                .min_inputs = 1,
                .infer = infer_concat},
     .lowering = {.lower = lower_concat, .accepts_epilogue = true},

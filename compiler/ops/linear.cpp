@@ -2,7 +2,7 @@
 #include <fmt/format.h>
 
 #include "lower/lower_context.h"
-#include "lower/register_tile.h"
+#include "lower/matrix_tiles.h"
 #include "nnc/reference.h"
 #include "ops/op.h"
 
@@ -40,53 +40,19 @@ bool infer_linear(InferContext& ctx) {
   return true;
 }
 
-// y[r, o] = b[o] + sum_i x[r, i] W[o, i]: both operands are contiguous along i, so a tile of
-// rows x outputs keeps one 16-lane partial sum per pair, reduced across lanes at the end.
+// y[r, o] = b[o] + sum_i x[r, i] W[o, i]: both operands are contiguous along i (dot_tiles).
 ir::Stmt lower_linear(LowerContext& ctx) {
   using ir::Expr;
   const TensorRef& in = ctx.input();
   const TensorRef& out = ctx.output();
   const int64_t features = in.shape.back(), outputs = out.shape.back(), rows = *element_count(out.shape) / outputs;
-  const RegisterTile tile = choose_dot_tile(rows, outputs);
-  const int64_t chunks = features / tile.lanes;
-  const ir::Buffer& weight = ctx.param("weight");
   const bool bias = ctx.attrs<LinearAttrs>().bias.value;
   const ir::ForKind kind = ctx.worth_parallel(rows * features * outputs) ? ir::ForKind::Parallel : ir::ForKind::Serial;
-
-  return loop(ctx, "rb", 0, rows / tile.rows, [&](const Expr& rb) {
-    return loop(ctx, "ob", 0, outputs / tile.columns, [&](const Expr& ob) {
-      Expr r0 = rb * Expr(tile.rows), o0 = ob * Expr(tile.columns);
-      auto x_at = [&](int64_t j, const Expr& i) { return (r0 + Expr(j)) * Expr(features) + i; };
-      auto w_at = [&](int64_t m, const Expr& i) { return (o0 + Expr(m)) * Expr(features) + i; };
-      // Accumulator (j, m): the partial sums of output o0 + m of row r0 + j.
-      AccumulatorTile acc(ctx, tile);
-      std::vector<ir::Stmt> steps = {acc.for_each([&](int64_t j, int64_t m) { return acc.init(j, m, ir::f32(0)); })};
-      if (chunks > 0) {
-        steps.push_back(loop(ctx, "chunk", 0, chunks, [&](const Expr& c) {
-          Expr i = c * Expr(tile.lanes);
-          std::vector<Expr> row_vectors, weight_vectors;
-          for (int64_t j = 0; j < tile.rows; ++j) row_vectors.push_back(load_lanes(in.buffer, x_at(j, i), 1, tile.lanes));
-          for (int64_t m = 0; m < tile.columns; ++m) weight_vectors.push_back(load_lanes(weight, w_at(m, i), 1, tile.lanes));
-          std::vector<std::pair<std::string, Expr>> lets;
-          std::vector<Expr> x = bind_each(ctx, "x", row_vectors, lets), w = bind_each(ctx, "w", weight_vectors, lets);
-          return with_lets(lets, acc.for_each([&](int64_t j, int64_t m) { return acc.fma(j, m, x[j], w[m]); }));
-        }));
-      }
-      // The features past the last whole vector, one at a time, into lane 0 of the partial sums.
-      if (features % tile.lanes) {
-        steps.push_back(loop(ctx, "i", chunks * tile.lanes, features % tile.lanes, [&](const Expr& i) {
-          return acc.for_each([&](int64_t j, int64_t m) {
-            return acc.fma_lane0(j, m, ir::Load::make(in.buffer, x_at(j, i)), ir::Load::make(weight, w_at(m, i)));
-          });
-        }));
-      }
-      steps.push_back(acc.for_each([&](int64_t j, int64_t m) {
-        Expr start = bias ? ir::Load::make(ctx.param("bias"), o0 + Expr(m)) : ir::f32(0);
-        return ctx.store_output((r0 + Expr(j)) * Expr(outputs) + o0 + Expr(m), start + ir::ReduceAdd::make(acc.value(j, m)));
-      }));
-      return acc.allocate(ir::Block::make(std::move(steps)));
-    }, kind);
-  });
+  auto store = [&](const Expr& r, const Expr& o, const Expr& sum, int64_t) {
+    Expr start = bias ? ir::Load::make(ctx.param("bias"), o) : ir::f32(0);
+    return ctx.store_output(r * Expr(outputs) + o, start + sum);
+  };
+  return dot_tiles(ctx, {in.buffer, features}, {ctx.param("weight"), features}, {rows, outputs, features}, store, kind);
 }
 
 Tensor reference_linear(const ReferenceContext& ctx) { return ref::linear(ctx.input(), *ctx.param("weight"), ctx.param("bias")); }

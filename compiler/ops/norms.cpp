@@ -2,7 +2,6 @@
 // (torch.nn.GroupNorm) and instancenorm2d (torch.nn.InstanceNorm2d without running statistics).
 // Each normalises runs of consecutive elements: the last dims, a group of channels, one channel.
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "lower/lower_context.h"
 #include "lower/register_tile.h"
@@ -82,14 +81,10 @@ bool infer_groupnorm(InferContext& ctx) {
   const int64_t channels = in[1];
   ctx.check_given(a.num_channels, channels, "channels");
   if (channels % a.num_groups.value != 0) {
-    std::vector<int64_t> divisors;
-    for (int64_t d = 1; d <= channels && divisors.size() < 8; ++d)
-      if (channels % d == 0) divisors.push_back(d);
     return ctx.error("num-groups-mismatch",
                      fmt::format("{}: num_groups {} does not divide the {} channels of its input '{}' (shape {})", ctx.what(),
                                  a.num_groups.value, channels, ctx.input_name(), to_string(in)),
-                     fmt::format("use a num_groups that divides {}: {}{}", channels, fmt::join(divisors, ", "),
-                                 divisors.size() == 8 && divisors.back() != channels ? ", ..." : ""),
+                     fmt::format("use a num_groups that divides {}: {}", channels, divisors_text(channels)),
                      a.num_groups.loc);
   }
   if (in[0] * (channels / a.num_groups.value) * spatial_size(in) == 1)

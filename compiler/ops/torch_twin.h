@@ -8,8 +8,10 @@
 
 namespace nnc {
 
-// How the layer's inputs are passed: f(x); f(f(a, b), c) for two or more; f([a, b, c]).
-enum class TorchInputs { One, Fold, List };
+// How the layer's inputs are passed: f(x); f(f(a, b), c) for two or more; f([a, b, c]); nothing (the
+// function's result, made at construction, is the layer's learned value); or as an attention
+// module's m(query, key, value, need_weights=False)[0], one input standing for all three.
+enum class TorchInputs { One, Fold, List, None, Attention };
 
 // What PyTorch is given for an attribute the layer leaves out.
 enum class WhenLeftOut {

@@ -15,7 +15,7 @@ Result<ParameterSet> load_parameters(const Graph& graph, const SafetensorsFile& 
   std::vector<std::string> problems;
   for (const Layer& layer : graph.layers) {
     for (const ParamSpec& p : layer.params) {
-      const std::string key = layer.name + "." + p.key;
+      const std::string key = weights_key(layer, p);
       auto entry = file.entries().find(key);
       if (entry == file.entries().end()) {
         problems.push_back(fmt::format("'{}' is missing (expected shape {})", key, to_string(p.shape)));
@@ -47,17 +47,21 @@ Result<ParameterSet> load_parameters(const Graph& graph, const SafetensorsFile& 
 ParameterSet init_parameters(const Graph& graph, uint64_t seed) {
   ParameterSet params;
   for (const Layer& layer : graph.layers) {
-    // PyTorch draws a bias with the fan_in of its layer's weight.
+    // PyTorch draws a weight with its own fan_in and a bias with the fan_in of its layer's weight.
     int64_t weight_fan_in = 0;
     for (const ParamSpec& p : layer.params)
       if (p.key == "weight" && p.shape.size() >= 2) weight_fan_in = fan_in(p.shape);
     for (const ParamSpec& p : layer.params) {
-      const std::string key = layer.name + "." + p.key;
+      const std::string key = weights_key(layer, p);
       Tensor t(p.shape);
       if (p.fill) {
         fill(t, *p.fill);
+      } else if (p.init == ParamInit::Normal) {
+        init_normal(t, seed, key);
+      } else if (p.init == ParamInit::XavierUniform) {
+        init_xavier_uniform(t, seed, key);
       } else {
-        init_uniform_fan_in(t, weight_fan_in, seed, key);
+        init_uniform_fan_in(t, p.shape.size() >= 2 ? fan_in(p.shape) : weight_fan_in, seed, key);
       }
       params.emplace(key, std::move(t));
     }

@@ -16,7 +16,7 @@ ReferenceResult run_reference(const Graph& graph, const std::map<std::string, Te
     ReferenceContext ctx{layer, {}, {}};
     for (const InputRef& ref : layer.inputs)
       ctx.inputs.push_back(ref.layer == InputRef::kModelInput ? &input : &result.layers.at(graph.layers[ref.layer].name));
-    for (const ParamSpec& p : layer.params) ctx.params.push_back(&params.at(layer.name + "." + p.key));
+    for (const ParamSpec& p : layer.params) ctx.params.push_back(&params.at(weights_key(layer, p)));
     result.layers.emplace(layer.name, kernels(layer)(ctx));
   }
   result.output = result.layers.at(graph.layers[graph.output].name).clone();

@@ -249,12 +249,52 @@ def instancenorm2d(r, g, i):
     return attrs, [x], affine(g, (c,), attrs["affine"])
 
 
+def mean(r, g, i):
+    shape = [r.randint(1, 6) for _ in range(r.randint(1, 5))]
+    rank = len(shape)
+    dims = r.sample(range(rank), r.randint(1, rank))
+    dims = [d - rank if r.random() < 0.3 else d for d in dims]
+    keepdim = i % 2 == 0 or len(dims) == rank  # PyTorch's 0-D result has no nnc counterpart
+    attrs = {"dim": dims[0] if len(dims) == 1 and i % 3 == 0 else dims, "keepdim": keepdim}
+    return attrs, [randn(g, shape, 2.0) + r.uniform(-2, 2)], {}
+
+
+def matmul(r, g, i):
+    m, k, n = r.randint(1, 19), r.randint(1, 35), r.randint(1, 37)
+    batch = [r.randint(1, 3) for _ in range(r.randint(0, 2))]
+    a_shape = [d if r.random() < 0.7 else 1 for d in batch] + [m, k]
+    b_shape = [d if r.random() < 0.7 else 1 for d in batch][r.randint(0, len(batch)):] + [k, n]
+    if i % 4 == 1:
+        a_shape = [k]
+    elif i % 4 == 2:
+        b_shape = [k]
+    return {}, [randn(g, a_shape), randn(g, b_shape)], {}
+
+
+def multihead_attention(r, g, i):
+    heads = r.randint(1, 4)
+    embed = heads * r.randint(1, 6)
+    batch, queries, keys = r.randint(1, 3), r.randint(1, 9), r.randint(1, 9)
+    batch_first, bias = i % 2 == 0, i % 3 != 0
+    def tokens(length):
+        return randn(g, (batch, length, embed) if batch_first else (length, batch, embed))
+    inputs = [tokens(queries)] if i % 4 < 2 else [tokens(queries), tokens(keys), tokens(keys)]
+    params = {"in_proj_weight": randn(g, (3 * embed, embed), 0.5), "out_proj.weight": randn(g, (embed, embed), 0.5)}
+    if bias:
+        params.update({"in_proj_bias": randn(g, (3 * embed,)), "out_proj.bias": randn(g, (embed,))})
+    attrs = {"num_heads": heads, "bias": bias, "batch_first": batch_first}
+    if i % 5 == 0:
+        attrs["embed_dim"] = embed
+    return attrs, inputs, params
+
+
 def with_params(module, params):
-    """The module in float64 with the given parameters and buffers."""
+    """The module in float64 with the given parameters and buffers (keys as state_dict's: out_proj.weight)."""
     module = module.double()
+    state = module.state_dict()
     with torch.no_grad():
         for key, value in params.items():
-            getattr(module, key).copy_(value)
+            state[key].copy_(value)
     return module
 
 
@@ -294,6 +334,9 @@ GENERATORS = {
     "layernorm": layernorm,
     "groupnorm": groupnorm,
     "instancenorm2d": instancenorm2d,
+    "mean": mean,
+    "matmul": matmul,
+    "multihead_attention": multihead_attention,
 }
 
 

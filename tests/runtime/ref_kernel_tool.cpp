@@ -126,6 +126,18 @@ Tensor run(const std::string& op, const std::vector<Tensor>& in, const std::map<
   if (op == "sub") return ref::sub(in.at(0), in.at(1));
   if (op == "mul") return ref::mul(in.at(0), in.at(1));
   if (op == "div") return ref::div(in.at(0), in.at(1));
+  if (op == "mean") {
+    const json dim = a.at("dim");
+    return ref::mean(in.at(0), dim.is_array() ? dim.get<std::vector<int64_t>>() : std::vector<int64_t>{dim.get<int64_t>()},
+                     a.value("keepdim", false));
+  }
+  if (op == "matmul") return ref::matmul(in.at(0), in.at(1));
+  if (op == "multihead_attention") {
+    const Tensor& query = in.at(0);
+    return ref::multihead_attention(query, in.size() == 3 ? in.at(1) : query, in.size() == 3 ? in.at(2) : query,
+                                    params.at("in_proj_weight"), optional("in_proj_bias"), params.at("out_proj.weight"),
+                                    optional("out_proj.bias"), a.at("num_heads").get<int64_t>(), a.value("batch_first", true));
+  }
   throw std::runtime_error("unknown op " + op);
 }
 

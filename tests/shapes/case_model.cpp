@@ -19,16 +19,16 @@ std::string flow_layer(const std::string& op, const std::string& name, const std
 
 // The layers that turn the model input into `shape`; the last one is named `name`.
 std::string build_input(const std::string& name, const nnc::Shape& shape) {
-  if (shape.size() < 2 || shape.size() > 4 || (shape.size() == 4 && shape[0] != 1))
+  if (shape.empty() || shape.size() > 4 || (shape.size() == 4 && shape[0] != 1))
     throw std::invalid_argument(fmt::format("cannot build an input of shape {} (see case_model.h)", nnc::to_string(shape)));
   const size_t rank = shape.size();
-  const int64_t channels = rank == 4 ? shape[1] : shape[0];
-  const int64_t height = rank == 2 ? 1 : shape[rank - 2];
+  const int64_t channels = rank == 4 ? shape[1] : rank == 1 ? 1 : shape[0];
+  const int64_t height = rank <= 2 ? 1 : shape[rank - 2];
   const int64_t width = shape[rank - 1];
   const std::string pooled = rank == 4 ? name : name + "_size";
   std::string text = flow_layer("conv2d", name + "_channels", fmt::format("input: input, out_channels: {}, kernel_size: 1", channels));
   text += flow_layer("adaptive_avgpool2d", pooled, fmt::format("output_size: [{}, {}]", height, width));
-  if (rank < 4) text += flow_layer("flatten", name, fmt::format("start_dim: 0, end_dim: {}", rank == 3 ? 1 : 2));
+  if (rank < 4) text += flow_layer("flatten", name, fmt::format("start_dim: 0, end_dim: {}", 4 - rank));
   return text;
 }
 
@@ -54,7 +54,8 @@ CaseModel case_model(const json& table_case) {
   CaseModel model;
   std::string layers, input_line;
   const nnc::OpDef* def = nnc::op_registry().find(op);
-  if (def && def->schema.variadic) {
+  const nnc::InputForm form = def ? def->schema.inputs : nnc::InputForm::One;
+  if (form == nnc::InputForm::List || (form == nnc::InputForm::OneOrList && inputs.size() != 1)) {
     std::string names;
     for (size_t i = 0; i < inputs.size(); ++i) {
       const std::string name = fmt::format("in{}", i);
@@ -65,7 +66,8 @@ CaseModel case_model(const json& table_case) {
     }
     input_line = fmt::format("    inputs: [{}]\n", names);
   }
-  const std::string source = input_line.empty() ? yaml_value(inputs.at(0)) : kSourceShape;
+  const bool built = !input_line.empty() || form == nnc::InputForm::None;
+  const std::string source = built ? kSourceShape : yaml_value(inputs.at(0));
   model.yaml = fmt::format("name: shape_case\ninput:\n  shape: {}\nlayers:\n{}  - op: {}\n    name: {}\n{}{}output: {}\n",
                            source, layers, op, kLayerUnderTest, input_line, attribute_lines(table_case.at("attrs")),
                            kLayerUnderTest);

@@ -2,17 +2,19 @@
 // The YAML model that puts one case of the shape table to nnc.
 //
 // An op that reads one input gets the case's input shape as the model input and is the model's
-// only layer. add and concat (the ops reading `inputs:`) need several inputs of chosen shapes, and
-// a model has one input, so each of their inputs is built from a model input of shape
-// [1, 2, 4, 4] by ops whose shapes are not in question here:
+// only layer. The ops reading `inputs:` (add, concat, matmul, multihead_attention given several)
+// need several inputs of chosen shapes, and a model has one input, so each of their inputs is
+// built from a model input of shape [1, 2, 4, 4] by ops whose shapes are not in question here:
 //
 //   conv2d (kernel_size 1, out_channels a) -> [1, a, 4, 4]
 //   adaptive_avgpool2d [b, c]              -> [1, a, b, c]     a rank-4 input [1, a, b, c]
 //   flatten start_dim 0, end_dim 1         -> [a, b, c]        a rank-3 input
 //   (or output_size [1, c], flatten 0..2)  -> [a, c]           a rank-2 input
+//   (or a = 1, output_size [1, c], 0..3)   -> [c]              a rank-1 input
 //
-// So rank-4 inputs of add and concat must have a batch of 1; ranks 2 and 3 take any sizes. The
-// test checks each built input's shape before it looks at the op under test.
+// So rank-4 built inputs must have a batch of 1; ranks 1 to 3 take any sizes. The test checks
+// each built input's shape before it looks at the op under test. An op that reads nothing
+// (parameter) is the only layer of a model whose input it leaves unread.
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>

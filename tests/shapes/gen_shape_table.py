@@ -49,12 +49,21 @@ def as_pair(v):
     return v if isinstance(v, list) else [v, v]
 
 
+def as_list(v):
+    return v if isinstance(v, list) else [v]
+
+
 CONTRACT_ERRORS = [
+    ("nnc's multihead_attention takes 3-D inputs only (PyTorch also accepts unbatched 2-D)",
+     lambda twins, op, attrs, inputs: op == "multihead_attention" and any(len(shape) != 3 for shape in inputs)),
+    ("nnc has no 0-D tensors; PyTorch returns a scalar",
+     lambda twins, op, attrs, inputs: (op == "matmul" and len(inputs[0]) == len(inputs[1]) == 1)
+     or (op == "mean" and not attrs.get("keepdim") and len(set(d % len(inputs[0]) for d in as_list(attrs["dim"]))) == len(inputs[0]))),
     ("nnc's image ops take a 4-D [N, C, H, W] input only (PyTorch also accepts unbatched 3-D)",
      lambda twins, op, attrs, inputs: twins.contract_problem(op, inputs) is not None),
     ("nnc rejects a size of 0 (an empty tensor); PyTorch returns a tensor with no elements",
      lambda twins, op, attrs, inputs: (op == "adaptive_avgpool2d" and 0 in as_pair(attrs["output_size"]))
-     or (op == "linear" and attrs["out_features"] == 0)),
+     or (op == "linear" and attrs["out_features"] == 0) or (op == "parameter" and 0 in attrs["shape"])),
     ("nnc requires a positive batchnorm eps; PyTorch accepts any value",
      lambda twins, op, attrs, inputs: op == "batchnorm2d" and attrs.get("eps", 1e-5) <= 0),
     ("nnc requires a positive eps in every norm; PyTorch accepts any value",
@@ -323,9 +332,49 @@ def zoo_activation_cases():
             yield "log_softmax", {"dim": dim}, [shape]
 
 
+def mean_cases():
+    for shape in ([2, 3], [2, 3, 4], [1, 3, 4, 5], [2, 1, 3, 4, 2]):
+        rank = len(shape)
+        for dim in list(all_dims(rank)) + [[rank - 2, rank - 1], [0, -1], [1, 1 - rank], [0, rank]]:
+            for keepdim in (False, True):
+                yield "mean", {"dim": dim, **optional("keepdim", keepdim, False)}, [shape]
+    for dim in ([0, 1], [-1, -2], [0, 1, 2, 3], [3, 2, 1, 0], [1, 3]):
+        yield "mean", {"dim": dim, "keepdim": False}, [[1, 3, 4, 5]]
+
+
+def parameter_cases():
+    for shape in ([1, 1, 8], [8], [1, 4, 3, 3], [2, 3], [1, 5, 1, 2, 3], [0, 3], [3, 0]):
+        yield "parameter", {"shape": shape}, []
+
+
+def matmul_cases():
+    pairs = [([3, 4], [4, 5]), ([4], [4, 5]), ([3, 4], [4]), ([4], [4]), ([2, 3, 4], [4, 5]), ([3, 4], [2, 4, 5]),
+             ([2, 3, 4], [2, 4, 5]), ([2, 3, 4], [1, 4, 5]), ([1, 3, 4], [2, 4, 5]), ([1, 2, 3, 4], [2, 4, 5]),
+             ([1, 2, 3, 4], [1, 1, 4, 5]), ([2, 3, 4], [4]), ([4], [2, 4, 5]), ([1, 2, 17, 4], [1, 2, 4, 33]),
+             ([3, 4], [5, 6]), ([4], [5]), ([3, 4], [5]), ([2, 3, 4], [3, 4, 5]), ([2, 3, 4], [3, 5, 6]),
+             ([1, 2, 3, 4], [3, 4, 5]), ([2, 5], [4, 5])]
+    for a, b in pairs:
+        yield "matmul", {}, [a, b]
+
+
+def multihead_attention_cases():
+    for shape, heads in itertools.product([[2, 5, 8], [1, 7, 12], [3, 1, 6]], [1, 2, 3, 4, 5, 8]):
+        yield "multihead_attention", {"num_heads": heads}, [shape]
+    for attrs in ({"embed_dim": 8}, {"embed_dim": 6}, {"bias": False}, {"batch_first": False}, {"batch_first": True},
+                  {"embed_dim": 8, "bias": True, "batch_first": False}):
+        yield "multihead_attention", {"num_heads": 2, **attrs}, [[2, 5, 8]]
+    for q, k, v in (([2, 5, 8], [2, 3, 8], [2, 3, 8]), ([5, 2, 8], [3, 2, 8], [3, 2, 8]), ([2, 5, 8], [2, 5, 8], [2, 5, 8]), ([2, 5, 8], [2, 3, 8], [2, 4, 8]),
+                    ([2, 5, 8], [1, 3, 8], [1, 3, 8]), ([2, 5, 8], [2, 3, 6], [2, 3, 6]), ([2, 5, 8], [2, 3, 8], [2, 3, 6])):
+        for batch_first in (True, False):
+            yield "multihead_attention", {"num_heads": 2, "batch_first": batch_first}, [q, k, v]
+    for shapes in ([[5, 8]], [[5, 8], [3, 8], [3, 8]], [[1, 2, 5, 8]]):
+        yield "multihead_attention", {"num_heads": 2}, shapes
+
+
 CASES = [conv2d_cases, maxpool2d_cases, avgpool2d_cases, adaptive_avgpool2d_cases, batchnorm2d_cases,
          linear_cases, flatten_cases, softmax_cases, elementwise_cases, add_cases, concat_cases,
-         binary_cases, zoo_activation_cases, layernorm_cases, groupnorm_cases, instancenorm2d_cases]
+         binary_cases, zoo_activation_cases, layernorm_cases, groupnorm_cases, instancenorm2d_cases, mean_cases,
+         parameter_cases, matmul_cases, multihead_attention_cases]
 
 
 def main():

@@ -3,7 +3,8 @@
 The sample takes a quota of cases per op and, first, cases showing each attribute that is easy to get wrong
 (TAGS); every tag must be found. A case becomes a model as tests/shapes/case_model.cpp builds it: an op reading
 one input is the model's only layer; the ops reading `inputs:` (add, concat, ...) read inputs built from a [1, 2, 4, 4] model input by a 1x1
-conv2d (the channels), adaptive_avgpool2d (the spatial sizes) and flatten (rank 2 or 3). Each model is then checked
+conv2d (the channels), adaptive_avgpool2d (the spatial sizes) and flatten (rank 1 to 3); an op reading nothing
+leaves that model input unread. Each model is then checked
 like an example (see torch_numbers.py). Prints one line per case and "N passed, M failed".
 
     check_ops_against_torch.py --nnc build/bin/nnc [--table tests/shapes/shape_table.json] [--seed 1]
@@ -24,7 +25,7 @@ TABLE = HERE.parent / "shapes" / "shape_table.json"
 QUOTA = {"conv2d": 50, "maxpool2d": 32, "avgpool2d": 32, "concat": 16, "adaptive_avgpool2d": 12, "linear": 10,
          "softmax": 10, "flatten": 8, "batchnorm2d": 6, "gelu": 6, "add": 6, "leaky_relu": 4, "dropout": 3,
          "relu": 3, "sigmoid": 3, "tanh": 3, "silu": 3, "sub": 6, "mul": 6, "div": 6, "layernorm": 8, "groupnorm": 8,
-         "instancenorm2d": 6}
+         "instancenorm2d": 6, "mean": 10, "parameter": 3, "matmul": 12, "multihead_attention": 10}
 # Cases of every other op in the table.
 DEFAULT_QUOTA = 3
 # Cases sampled first for each tag (see tags()).
@@ -53,7 +54,7 @@ def pool_axis_tags(size, kernel, stride, padding, dilation, ceil_mode):
 def tags(case):
     """The tricky attributes a case shows."""
     op, a, inputs = case["op"], case["attrs"], case["inputs"]
-    shape = inputs[0]
+    shape = inputs[0] if inputs else []
     found = set()
     if op == "conv2d":
         kernel, dilation = pair(a["kernel_size"]), pair(a.get("dilation", 1))
@@ -111,6 +112,22 @@ def tags(case):
         found.add("rank >= 3")
     elif op == "flatten" and (a.get("start_dim", 1) != 1 or a.get("end_dim", -1) != -1):
         found.add("partial range")
+    elif op == "mean":
+        dims = sorted(d % len(shape) for d in (a["dim"] if isinstance(a["dim"], list) else [a["dim"]]))
+        found.add("inner dims" if dims[-1] == len(shape) - 1 else "outer dims")
+        if a.get("keepdim"):
+            found.add("keepdim")
+    elif op == "matmul":
+        if 1 in (len(inputs[0]), len(inputs[1])):
+            found.add("1-D operand")
+        if len(inputs[0]) > 2 or len(inputs[1]) > 2:
+            found.add("batch" if inputs[0][:-2] == inputs[1][:-2] else "broadcast batch")
+    elif op == "multihead_attention":
+        found.add("cross-attention" if len(inputs) == 3 else "self-attention")
+        if a.get("batch_first") is False:
+            found.add("batch_first false")
+        if a.get("bias") is False:
+            found.add("bias false")
     return {f"{op}: {t}" for t in found}
 
 
@@ -122,7 +139,9 @@ REQUIRED_TAGS = {
     "avgpool2d: count_include_pad false", "adaptive_avgpool2d: uneven windows", "gelu: approximate tanh",
     "softmax: negative dim", "concat: negative dim", "concat: unequal inputs", "add: 3 inputs",
     "add: broadcast", "sub: broadcast", "mul: broadcast", "div: broadcast",
-    "linear: rank >= 3", "flatten: partial range",
+    "linear: rank >= 3", "flatten: partial range", "mean: inner dims", "mean: outer dims", "mean: keepdim",
+    "matmul: 1-D operand", "matmul: batch", "matmul: broadcast batch", "multihead_attention: self-attention",
+    "multihead_attention: cross-attention", "multihead_attention: batch_first false", "multihead_attention: bias false",
 }
 
 
@@ -158,15 +177,15 @@ def flow_layer(op, name, attrs):
 def build_input(name, shape):
     """The layers turning the [1, 2, 4, 4] model input into a tensor of `shape`, the last one named `name`."""
     rank = len(shape)
-    if rank not in (2, 3, 4) or (rank == 4 and shape[0] != 1):
+    if rank not in (1, 2, 3, 4) or (rank == 4 and shape[0] != 1):
         raise ValueError(f"cannot build an input of shape {shape}")
-    channels = shape[1] if rank == 4 else shape[0]
-    height = 1 if rank == 2 else shape[-2]
+    channels = shape[1] if rank == 4 else 1 if rank == 1 else shape[0]
+    height = 1 if rank <= 2 else shape[-2]
     pooled = name if rank == 4 else name + "_size"
     text = flow_layer("conv2d", name + "_channels", f"input: input, out_channels: {channels}, kernel_size: 1")
     text += flow_layer("adaptive_avgpool2d", pooled, f"output_size: [{height}, {shape[-1]}]")
     if rank < 4:
-        text += flow_layer("flatten", name, f"start_dim: 0, end_dim: {1 if rank == 3 else 2}")
+        text += flow_layer("flatten", name, f"start_dim: 0, end_dim: {4 - rank}")
     return text
 
 
@@ -174,10 +193,14 @@ def case_model(twins, case):
     """The YAML model putting one table case to nnc; its output is the layer under test."""
     op, inputs = case["op"], case["inputs"]
     layers, reads = "", ""
-    if twins.ops[op]["inputs"]["variadic"]:
+    form = twins.ops[op]["inputs"]["form"]
+    if form == "list" or (form == "one_or_list" and len(inputs) != 1):
         names = [f"in{i}" for i in range(len(inputs))]
         layers = "".join(build_input(n, s) for n, s in zip(names, inputs))
         reads = f"    inputs: [{', '.join(names)}]\n"
+        source = BUILT_SOURCE
+    elif form == "none":
+        # The model input goes unread.
         source = BUILT_SOURCE
     else:
         source = inputs[0]

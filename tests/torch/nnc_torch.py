@@ -7,7 +7,7 @@
 Each layer is its op's PyTorch twin, as the nnc binary given declares it (torch_twins.py). Layers
 are registered under their nnc names, a dotted name as a path of submodules as PyTorch nests them
 ("layer1.0.conv1" is the child conv1 of the child 0 of layer1), so state_dict() keys are "<layer>.weight",
-"<layer>.running_mean", ... as in nnc's weights files (PyTorch adds batchnorm's
+"<layer>.running_mean", ... (and a parameter's "<layer>") as in nnc's weights files (PyTorch adds batchnorm's
 "<layer>.num_batches_tracked", which nnc does not use). The model is in eval mode, as nnc
 is: batchnorm uses its running statistics and dropout is the identity. Where PyTorch is more
 lenient than nnc's contract (add broadcasts, convolutions accept unbatched input), the model
@@ -26,6 +26,18 @@ import torch_twins  # noqa: E402
 TOP_KEYS = {"name", "input", "weights", "layers", "output"}
 
 
+def _nnc_keys(model, state_dict, prefix, local_metadata):
+    """state_dict()'s keys as nnc's weights files write them: a parameter's value under the layer's name itself."""
+    renamed = type(state_dict)()
+    for key, value in state_dict.items():
+        name, _, rest = key[len(prefix):].rpartition(".")
+        if rest == "value" and name in model and isinstance(model[name], torch_twins.Value):
+            renamed[prefix + name] = value
+        else:
+            renamed[key] = value
+    return renamed
+
+
 class NncModel(nn.Module):
     """The layers of an nnc model, indexed by layer name, run in order along the model's wiring."""
 
@@ -38,6 +50,7 @@ class NncModel(nn.Module):
         self.wiring = []  # (layer name, op, names of the tensors it reads), in evaluation order
         self.output_name = None
         self.layer_outputs = {}
+        self._register_state_dict_hook(_nnc_keys)
 
     def __getitem__(self, name):
         return self.get_submodule(name)
@@ -92,11 +105,19 @@ def _attributes(twins, op, layer, where):
 
 
 def _sources(twins, op, layer, previous, where):
-    """The names of the tensors a layer reads: its `input:` or `inputs:`, else the previous layer."""
-    if twins.ops[op]["inputs"]["variadic"]:
-        if "input" in layer or "inputs" not in layer:
-            raise ValueError(f"{where}: {op} reads `inputs: [a, b, ...]`")
+    """The names of the tensors a layer reads: its `input:` or `inputs:`, else the previous layer (nothing for an op
+    that reads nothing)."""
+    form = twins.ops[op]["inputs"]["form"]
+    if form == "none":
+        if "input" in layer or "inputs" in layer:
+            raise ValueError(f"{where}: {op} reads nothing")
+        return []
+    if "inputs" in layer and form in ("list", "one_or_list"):
+        if "input" in layer:
+            raise ValueError(f"{where}: {op} reads `input:` or `inputs:`, not both")
         return [str(name) for name in layer["inputs"]]
+    if form == "list":
+        raise ValueError(f"{where}: {op} reads `inputs: [a, b, ...]`")
     if "inputs" in layer:
         raise ValueError(f"{where}: {op} reads one tensor, `input: NAME`")
     return [str(layer.get("input", previous))]

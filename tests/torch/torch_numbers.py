@@ -20,6 +20,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import nnc_torch  # noqa: E402
 import tensor_files  # noqa: E402
+import torch_twins  # noqa: E402
 
 RTOL, ATOL = 1e-4, 1e-5
 
@@ -38,7 +39,8 @@ class Case:
 def randomize(model, seed):
     """Seeded parameters: conv and linear uniform in +-1/sqrt(fan_in) (PyTorch's default range); a norm's affine
     (weight and bias) and batchnorm's running mean and variance all away from the identity; prelu slopes of both
-    signs, one per channel."""
+    signs, one per channel; attention's projections and biases (zero by default) uniform in +-1/sqrt(E); a
+    parameter standard normal."""
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         for module in model.values():
@@ -55,6 +57,11 @@ def randomize(model, seed):
                     module.running_var.copy_(torch.rand(shape, generator=g) * 1.5 + 0.5)
             elif isinstance(module, torch.nn.PReLU):
                 module.weight.copy_(torch.rand(module.weight.shape, generator=g) - 0.5)
+            elif isinstance(module, torch.nn.MultiheadAttention):
+                for p in module.parameters():
+                    p.copy_((torch.rand(p.shape, generator=g) * 2 - 1) * module.embed_dim ** -0.5)
+            elif isinstance(module, torch_twins.Value):
+                module.value.copy_(torch.randn(module.value.shape, generator=g))
 
 
 def parameters(model):

@@ -6,7 +6,9 @@
 
 `layer` takes the attributes a model file writes (YAML values: pairs as lists, `same`, null) and the
 layer's input tensors, and returns a torch.nn.Module: the twin module itself (so its state_dict keys
-are nnc's parameter keys), or a module calling the twin function. Attributes left out are filled
+are nnc's parameter keys; an attention module called on (query, key, value) or one input for all
+three), a module calling the twin function, or for an op that reads nothing a module holding the
+function's result as its learned `value`. Attributes left out are filled
 in as the definition says: from an input dimension, with nnc's default, or with PyTorch's own.
 """
 import functools
@@ -14,6 +16,7 @@ import importlib
 import json
 import subprocess
 
+import torch
 from torch import nn
 
 
@@ -24,9 +27,12 @@ def resolve(dotted):
 
 
 def torch_value(value, attr_type):
-    """A YAML value as PyTorch takes it: pairs as tuples, floats as floats (PyYAML reads `1e-5` as a string)."""
+    """A YAML value as PyTorch takes it: pairs and lists as tuples, one int of a list as a 1-tuple, floats as floats
+    (PyYAML reads `1e-5` as a string)."""
     if attr_type == "float":
         return float(value)
+    if attr_type == "int_list" and isinstance(value, int):
+        return (value,)
     return tuple(value) if isinstance(value, list) else value
 
 
@@ -47,6 +53,35 @@ class Function(nn.Module):
 
     def extra_repr(self):
         return ", ".join([self.name] + [f"{k}={v!r}" for k, v in self.kwargs.items()])
+
+
+class Value(nn.Module):
+    """A twin that reads nothing: the function's result, made once, as a learned value (nnc's `parameter`). Its
+    state_dict key is `value`, which stands for the layer's name itself in nnc's weights."""
+
+    def __init__(self, name, kwargs):
+        super().__init__()
+        self.value = nn.Parameter(resolve(name)(**kwargs))
+
+    def forward(self):
+        return self.value
+
+
+def attention(module_class, kwargs):
+    """The attention module called as m(query, key, value, need_weights=False)[0], one input standing for all three."""
+
+    class Attention(module_class):
+        def forward(self, query, key=None, value=None):
+            key = query if key is None else key
+            value = query if value is None else value
+            # Under no_grad, PyTorch 1.13 takes a fast path that fails without biases; with grad enabled (the
+            # weights require it) it takes its ordinary path, which computes the same.
+            grad = torch.is_grad_enabled()
+            with torch.enable_grad():
+                out = super().forward(query, key, value, need_weights=False)[0]
+            return out if grad else out.detach()
+
+    return Attention(**kwargs)
 
 
 class Registry:
@@ -84,9 +119,14 @@ class Registry:
         """The module computing `op` with `attrs` (as a model file writes them) on `inputs` (tensors)."""
         twin = self.twin(op)
         kwargs = self.call_arguments(op, attrs, inputs)
+        if twin["inputs"] == "none":
+            return Value(twin["function"], kwargs)
         if "function" in twin:
             return Function(twin["function"], twin["inputs"], kwargs)
-        module = resolve(twin["module"])(**kwargs)
+        if twin["inputs"] == "attention":
+            module = attention(resolve(twin["module"]), kwargs)
+        else:
+            module = resolve(twin["module"])(**kwargs)
         return module.eval() if twin["eval"] else module
 
     def contract_problem(self, op, shapes):
@@ -94,8 +134,9 @@ class Registry:
         a rank other than the one nnc takes (PyTorch's image ops also take unbatched input). None when there is no
         such problem."""
         rank = self.input_rank[op]
-        if rank and len(shapes[0]) != rank:
-            return f"expects a {rank}-D input, got shape {list(shapes[0])}"
+        for shape in shapes if rank else ():
+            if len(shape) != rank:
+                return f"expects a {rank}-D input, got shape {list(shape)}"
         return None
 
 

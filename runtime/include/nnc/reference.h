@@ -86,6 +86,21 @@ Tensor layernorm(const Tensor& input, const Shape& normalized_shape, const Tenso
 Tensor groupnorm(const Tensor& input, int64_t num_groups, const Tensor* weight, const Tensor* bias, double eps);
 // instancenorm2d: over each channel of an input [N, C, H, W]; weight and bias [C].
 Tensor instancenorm2d(const Tensor& input, const Tensor* weight, const Tensor* bias, double eps);
+// torch.mean over `dims` (negatives count from the end; each once), kept as size 1 when keepdim.
+Tensor mean(const Tensor& input, const std::vector<int64_t>& dims, bool keepdim);
+
+// torch.matmul: a 1-D operand promoted to a matrix ([k] to [1, k] on the left, [k, 1] on the right) and the
+// promoted dim removed from the result; the batch dims (all but the last two) broadcast. Not both 1-D.
+Tensor matmul(const Tensor& a, const Tensor& b);
+
+// torch.nn.MultiheadAttention(E, num_heads, bias, batch_first)(query, key, value, need_weights=False)[0]:
+// query [N, L, E], key and value [N, S, E] ([L, N, E] and [S, N, E] when not batch_first); in_proj_weight
+// [3E, E] and in_proj_bias [3E] (or null) hold the query's, key's and value's projections in that order;
+// out_proj.weight [E, E], out_proj.bias [E] (or null).
+Tensor multihead_attention(const Tensor& query, const Tensor& key, const Tensor& value, const Tensor& in_proj_weight,
+                           const Tensor* in_proj_bias, const Tensor& out_proj_weight, const Tensor* out_proj_bias,
+                           int64_t num_heads, bool batch_first);
+
 // Broadcasting binary ops (PyTorch's, NumPy's rules: shapes aligned from the last dim, each pair of sizes equal
 // or one of them 1). add sums one or more tensors left to right; sub, mul and div take exactly two.
 Shape broadcast_shape(const Shape& a, const Shape& b);

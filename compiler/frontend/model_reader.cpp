@@ -663,6 +663,10 @@ void ModelReader::read_attr(Layer& layer, const AttrSpec& spec, const Entry& e) 
 
   switch (spec.type) {
     case AttrType::Int: {
+      if (node.IsNull() && !spec.required && !spec.has_default) {  // null: as if left out (slice's end)
+        v.given = false;
+        break;
+      }
       auto x = read_int(node, e, what);
       ok = x && check_min(*x, node);
       if (x) v.ints = {*x, *x};

@@ -7,14 +7,14 @@
 
 namespace nnc {
 
-AttrSpec required_int(std::string name, int64_t min, std::string hint) {
+AttrSpec required_int(std::string name, std::optional<int64_t> min, std::string hint) {
   AttrSpec s{.name = std::move(name), .type = AttrType::Int, .required = true};
   s.min_int = min;
   s.hint = std::move(hint);
   return s;
 }
 
-AttrSpec optional_int(std::string name, int64_t min) {
+AttrSpec optional_int(std::string name, std::optional<int64_t> min) {
   AttrSpec s{.name = std::move(name), .type = AttrType::Int};
   s.min_int = min;
   return s;
@@ -81,7 +81,7 @@ AttrSpec choice_attr(std::string name, std::vector<std::string> choices, std::st
   return s;
 }
 
-AttrSpec required_int_list(std::string name, int64_t min, std::string hint) {
+AttrSpec required_int_list(std::string name, std::optional<int64_t> min, std::string hint) {
   AttrSpec s{.name = std::move(name), .type = AttrType::IntList, .required = true};
   s.min_int = min;
   s.hint = std::move(hint);

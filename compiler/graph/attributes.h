@@ -40,8 +40,8 @@ struct AttrSpec {
 };
 
 // Builders, so that an op's schema reads like PyTorch's signature.
-AttrSpec required_int(std::string name, int64_t min, std::string hint);
-AttrSpec optional_int(std::string name, int64_t min);  // no default: checked when given
+AttrSpec required_int(std::string name, std::optional<int64_t> min, std::string hint);  // min nullopt: any int
+AttrSpec optional_int(std::string name, std::optional<int64_t> min);  // no default (null in YAML): checked when given
 AttrSpec int_attr(std::string name, int64_t def, std::optional<int64_t> min = std::nullopt);
 AttrSpec required_size2(std::string name, int64_t min, std::string hint);
 AttrSpec size2_attr(std::string name, int64_t def, int64_t min);
@@ -51,7 +51,7 @@ AttrSpec required_output_size(std::string name, std::string hint);
 AttrSpec bool_attr(std::string name, bool def);
 AttrSpec float_attr(std::string name, double def);
 AttrSpec choice_attr(std::string name, std::vector<std::string> choices, std::string def);
-AttrSpec required_int_list(std::string name, int64_t min, std::string hint);
+AttrSpec required_int_list(std::string name, std::optional<int64_t> min, std::string hint);
 
 struct AttrValue {
   AttrType type = AttrType::Int;

@@ -65,9 +65,15 @@ inline constexpr auto kDiagCodes = std::to_array<DiagCodeInfo>({
     {"num-groups-mismatch", Severity::Error, "groupnorm's num_groups does not divide its input's channels"},
     {"num-channels-mismatch", Severity::Error, "groupnorm's num_channels differs from its input's channels"},
     {"single-value-norm", Severity::Error, "a groupnorm or instancenorm2d would take its statistics from single values"},
+    {"element-count-mismatch", Severity::Error, "a reshape's shape holds another number of elements than its input"},
+    {"bad-permutation", Severity::Error, "permute's dims are not a permutation of its input's dims"},
+    {"index-out-of-range", Severity::Error, "select's index is outside its input's dim"},
+    {"empty-slice", Severity::Error, "a slice selects no elements (nnc tensors are never empty)"},
+    {"shuffle-channels-mismatch", Severity::Error, "channel_shuffle's groups, or pixel_shuffle's upscale_factor squared, does not divide the channels"},
     // Allowed, but probably not meant.
     {"inexact-window", Severity::Warning, "a window op never reads the last rows or columns of its input"},
     {"unused-layer", Severity::Warning, "a layer does not contribute to the model's output"},
+    {"squeeze-not-one", Severity::Warning, "a squeeze of a dim whose size is not 1, which does nothing"},
 });
 
 // Where `name` is in kDiagCodes, or kDiagCodes.size() when it is not there.

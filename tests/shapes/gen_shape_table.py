@@ -77,7 +77,7 @@ CONTRACT_ERRORS = [
      lambda twins, op, attrs, inputs: (op == "reshape" and 0 in as_list(attrs["shape"]))
      or (op == "slice" and slice_length(attrs, inputs[0]) == 0)),
     ("nnc has no 0-dim tensors; PyTorch's select and squeeze of a 1-dim input return one",
-     lambda twins, op, attrs, inputs: op in ("select", "squeeze") and inputs[0] in ([1], [3])),
+     lambda twins, op, attrs, inputs: (op == "select" and len(inputs[0]) == 1) or (op == "squeeze" and inputs[0] == [1])),
     ("nnc rejects softplus beta 0; PyTorch divides by it, giving inf or NaN everywhere",
      lambda twins, op, attrs, inputs: op == "softplus" and attrs.get("beta", 1.0) == 0),
 ]

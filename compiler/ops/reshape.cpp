@@ -113,7 +113,7 @@ bool infer_unsqueeze(InferContext& ctx) {
   const int64_t d = dim.value < 0 ? dim.value + rank : dim.value;
   if (d < 0 || d >= rank)
     return ctx.error("bad-dim",
-                     fmt::format("{}: dim is {}, but the output of its input '{}' {} has {} dims", ctx.what(), dim.value,
+                     fmt::format("{}: dim is {}, but unsqueezing its input '{}' {} gives {} dims", ctx.what(), dim.value,
                                  ctx.input_name(), to_string(in), rank),
                      fmt::format("use a dim in [{}, {}]", -rank, rank - 1), dim.loc);
   ctx.output = in;

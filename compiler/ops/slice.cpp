@@ -67,7 +67,9 @@ bool infer_select(InferContext& ctx) {
     return ctx.error("rank-mismatch",
                      fmt::format("{}: selecting from its 1-dim input '{}' {} would leave a tensor of no dims, which nnc does not have",
                                  ctx.what(), ctx.input_name(), to_string(in)),
-                     "use slice with a step of 1 to keep the dim (a size of 1)", ctx.layer().inputs[0].loc);
+                     fmt::format("to keep the entry as a dim of size 1, slice instead: dim: 0, start: {}, end: {}", a.index.value,
+                                 a.index.value == -1 ? std::string("null") : fmt::to_string(a.index.value + 1)),
+                     ctx.layer().inputs[0].loc);
   ctx.output = in;
   ctx.output.erase(ctx.output.begin() + d);
   return true;

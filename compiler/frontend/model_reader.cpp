@@ -663,7 +663,7 @@ void ModelReader::read_attr(Layer& layer, const AttrSpec& spec, const Entry& e) 
 
   switch (spec.type) {
     case AttrType::Int: {
-      if (node.IsNull() && !spec.required && !spec.has_default) {  // null: as if left out (slice's end)
+      if (spec.null_default && node.IsNull()) {  // as if left out
         v.given = false;
         break;
       }

@@ -20,6 +20,8 @@ AttrSpec optional_int(std::string name, std::optional<int64_t> min) {
   return s;
 }
 
+AttrSpec nullable_int(std::string name) { return {.name = std::move(name), .type = AttrType::Int, .null_default = true}; }
+
 AttrSpec int_attr(std::string name, int64_t def, std::optional<int64_t> min) {
   AttrSpec s{.name = std::move(name), .type = AttrType::Int, .has_default = true};
   s.default_ints = {def, def};

@@ -113,7 +113,7 @@ const OpDef slice_op{
                .summary = "x[..., start:end:step, ...] along dim, with Python's slice rules (x[:, a:b])",
                .attrs = attr_schema<SliceAttrs>({bind(&SliceAttrs::dim, required_int("dim", std::nullopt, "the dim to slice, e.g. 1")),
                                                  bind(&SliceAttrs::start, int_attr("start", 0)),
-                                                 bind(&SliceAttrs::end, optional_int("end", std::nullopt)),
+                                                 bind(&SliceAttrs::end, nullable_int("end")),
                                                  bind(&SliceAttrs::step, int_attr("step", 1, 1))}),
                .infer = infer_slice},
     .lowering = {.lower = lower_slice, .accepts_epilogue = true},

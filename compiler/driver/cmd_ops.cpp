@@ -34,6 +34,7 @@ std::string type_name(const AttrSpec& spec) {
 std::string default_text(const AttrSpec& spec) {
   if (spec.required) return "required";
   if (!spec.same_as.empty()) return "= " + spec.same_as;
+  if (spec.null_default) return "null";
   if (!spec.has_default) return "inferred; checked when given";
   AttrValue v = default_value(spec, Attrs());
   return format_value(v);
@@ -100,6 +101,7 @@ json attribute_json(const AttrSpec& spec) {
   if (spec.required) a["required"] = true;
   else if (!spec.same_as.empty()) a["same_as"] = spec.same_as;
   else if (spec.has_default) a["default"] = value_json(default_value(spec, Attrs()));
+  else if (spec.null_default) a["default"] = nullptr;
   else a["inferred"] = true;
   if (spec.min_int) a["min"] = *spec.min_int;
   if (!spec.choices.empty()) a["choices"] = spec.choices;

@@ -673,6 +673,10 @@ void ModelReader::read_attr(Layer& layer, const AttrSpec& spec, const Entry& e) 
 
   switch (spec.type) {
     case AttrType::Int: {
+      if (spec.null_default && node.IsNull()) {  // as if left out
+        v.given = false;
+        break;
+      }
       auto x = read_int(node, e, what);
       ok = x && check_min(*x, node);
       if (x) v.ints = {*x, *x};

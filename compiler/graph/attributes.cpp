@@ -7,18 +7,20 @@
 
 namespace nnc {
 
-AttrSpec required_int(std::string name, int64_t min, std::string hint) {
+AttrSpec required_int(std::string name, std::optional<int64_t> min, std::string hint) {
   AttrSpec s{.name = std::move(name), .type = AttrType::Int, .required = true};
   s.min_int = min;
   s.hint = std::move(hint);
   return s;
 }
 
-AttrSpec optional_int(std::string name, int64_t min) {
+AttrSpec optional_int(std::string name, std::optional<int64_t> min) {
   AttrSpec s{.name = std::move(name), .type = AttrType::Int};
   s.min_int = min;
   return s;
 }
+
+AttrSpec nullable_int(std::string name) { return {.name = std::move(name), .type = AttrType::Int, .null_default = true}; }
 
 AttrSpec int_attr(std::string name, int64_t def, std::optional<int64_t> min) {
   AttrSpec s{.name = std::move(name), .type = AttrType::Int, .has_default = true};

@@ -29,6 +29,7 @@ struct AttrSpec {
   AttrType type = AttrType::Int;
   bool required = false;
   bool has_default = false;  // false and not required: optional, checked when given (in_channels)
+  bool null_default = false;  // optional, and null (no value) when left out or written null (slice's end)
   std::array<int64_t, 2> default_ints{};
   double default_number = 0;
   bool default_flag = false;
@@ -40,8 +41,9 @@ struct AttrSpec {
 };
 
 // Builders, so that an op's schema reads like PyTorch's signature.
-AttrSpec required_int(std::string name, int64_t min, std::string hint);
-AttrSpec optional_int(std::string name, int64_t min);  // no default: checked when given
+AttrSpec required_int(std::string name, std::optional<int64_t> min, std::string hint);  // min nullopt: any int
+AttrSpec optional_int(std::string name, std::optional<int64_t> min);  // no default: checked when given
+AttrSpec nullable_int(std::string name);                               // an int or null, null by default
 AttrSpec int_attr(std::string name, int64_t def, std::optional<int64_t> min = std::nullopt);
 AttrSpec required_size2(std::string name, int64_t min, std::string hint);
 AttrSpec size2_attr(std::string name, int64_t def, int64_t min);

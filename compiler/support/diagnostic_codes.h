@@ -69,9 +69,15 @@ inline constexpr auto kDiagCodes = std::to_array<DiagCodeInfo>({
     {"embed-dim-mismatch", Severity::Error, "multihead_attention's embed_dim differs from its query's last dim"},
     {"num-heads-mismatch", Severity::Error, "multihead_attention's num_heads does not divide embed_dim"},
     {"attention-mismatch", Severity::Error, "multihead_attention's query, key and value disagree in batch, length or embed_dim"},
+    {"element-count-mismatch", Severity::Error, "a reshape's shape holds another number of elements than its input"},
+    {"bad-permutation", Severity::Error, "permute's dims are not a permutation of its input's dims"},
+    {"index-out-of-range", Severity::Error, "select's index is outside its input's dim"},
+    {"empty-slice", Severity::Error, "a slice selects no elements (nnc tensors are never empty)"},
+    {"shuffle-channels-mismatch", Severity::Error, "channel_shuffle's groups, or pixel_shuffle's upscale_factor squared, does not divide the channels"},
     // Allowed, but probably not meant.
     {"inexact-window", Severity::Warning, "a window op never reads the last rows or columns of its input"},
     {"unused-layer", Severity::Warning, "a layer does not contribute to the model's output"},
+    {"squeeze-not-one", Severity::Warning, "a squeeze of a dim whose size is not 1, which does nothing"},
 });
 
 // Where `name` is in kDiagCodes, or kDiagCodes.size() when it is not there.

@@ -286,6 +286,75 @@ def multihead_attention(r, g, i):
     if i % 5 == 0:
         attrs["embed_dim"] = embed
     return attrs, inputs, params
+def random_shape(r, ranks, largest=4):
+    return [r.randint(1, largest) for _ in range(r.randint(*ranks))]
+
+
+def with_negative(r, dim, rank):
+    """`dim`, or the same dim counted from the end, at random."""
+    return dim - rank if r.random() < 0.5 else dim
+
+
+def reshape(r, g, i):
+    shape = random_shape(r, (1, 4))
+    out = r.sample(shape, len(shape))
+    if len(out) > 1 and i % 2:
+        out = [out[0] * out[1]] + out[2:]
+    if i % 3 == 0:
+        out[r.randrange(len(out))] = -1
+    return {"shape": out}, [randn(g, shape)], {}
+
+
+def squeeze(r, g, i):
+    shape = [r.choice([1, 1, 2, 3]) for _ in range(r.randint(2, 4))]
+    return {"dim": r.randrange(-len(shape), len(shape))}, [randn(g, shape)], {}
+
+
+def unsqueeze(r, g, i):
+    shape = random_shape(r, (1, 4))
+    return {"dim": r.randint(-len(shape) - 1, len(shape))}, [randn(g, shape)], {}
+
+
+def permute(r, g, i):
+    shape = random_shape(r, (1, 5))
+    dims = [with_negative(r, d, len(shape)) for d in r.sample(range(len(shape)), len(shape))]
+    return {"dims": dims}, [randn(g, shape)], {}
+
+
+def transpose(r, g, i):
+    shape = random_shape(r, (1, 5))
+    rank = len(shape)
+    return {"dim0": r.randrange(-rank, rank), "dim1": r.randrange(-rank, rank)}, [randn(g, shape)], {}
+
+
+def select(r, g, i):
+    shape = random_shape(r, (2, 5))
+    dim = r.randrange(len(shape))
+    index = with_negative(r, r.randrange(shape[dim]), shape[dim])
+    return {"dim": with_negative(r, dim, len(shape)), "index": index}, [randn(g, shape)], {}
+
+
+def slice_along(r, g, i):
+    shape = random_shape(r, (1, 4), 7)
+    dim = r.randrange(len(shape))
+    size = shape[dim]
+    while True:  # Python's rules, clamping included; nnc refuses an empty slice
+        attrs = {"dim": with_negative(r, dim, len(shape)), "start": r.randint(-size - 2, size + 2),
+                 "end": r.choice([None, r.randint(-size - 2, size + 2)]), "step": r.randint(1, 3)}
+        if len(range(size)[attrs["start"]:attrs["end"]:attrs["step"]]):
+            return attrs, [randn(g, shape)], {}
+
+
+def channel_shuffle(r, g, i):
+    groups = r.randint(1, 4)
+    shape = [r.randint(1, 2), groups * r.randint(1, 3)] + random_shape(r, (1, 3))
+    return {"groups": groups}, [randn(g, shape)], {}
+
+
+def pixel_shuffle(r, g, i):
+    factor = r.randint(1, 3)
+    shape = random_shape(r, (0, 2), 2) + [factor * factor * r.randint(1, 3), r.randint(1, 4), r.randint(1, 4)]
+    return {"upscale_factor": factor}, [randn(g, shape)], {}
 
 
 def with_params(module, params):
@@ -337,6 +406,15 @@ GENERATORS = {
     "mean": mean,
     "matmul": matmul,
     "multihead_attention": multihead_attention,
+    "reshape": reshape,
+    "squeeze": squeeze,
+    "unsqueeze": unsqueeze,
+    "permute": permute,
+    "transpose": transpose,
+    "select": select,
+    "slice": slice_along,
+    "channel_shuffle": channel_shuffle,
+    "pixel_shuffle": pixel_shuffle,
 }
 
 

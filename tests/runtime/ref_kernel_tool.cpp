@@ -112,6 +112,22 @@ Tensor run(const std::string& op, const std::vector<Tensor>& in, const std::map<
   if (op == "groupnorm")
     return ref::groupnorm(in.at(0), a.at("num_groups").get<int64_t>(), optional("weight"), optional("bias"), a.value("eps", 1e-5));
   if (op == "instancenorm2d") return ref::instancenorm2d(in.at(0), optional("weight"), optional("bias"), a.value("eps", 1e-5));
+  if (op == "reshape") {
+    const json shape = a.at("shape");
+    return ref::reshape(in.at(0), shape.is_array() ? shape.get<nnc::Shape>() : nnc::Shape{shape.get<int64_t>()});
+  }
+  if (op == "squeeze") return ref::squeeze(in.at(0), a.at("dim").get<int64_t>());
+  if (op == "unsqueeze") return ref::unsqueeze(in.at(0), a.at("dim").get<int64_t>());
+  if (op == "permute") return ref::permute(in.at(0), a.at("dims").get<std::vector<int64_t>>());
+  if (op == "transpose") return ref::transpose(in.at(0), a.at("dim0").get<int64_t>(), a.at("dim1").get<int64_t>());
+  if (op == "select") return ref::select(in.at(0), a.at("dim").get<int64_t>(), a.at("index").get<int64_t>());
+  if (op == "slice") {
+    const json end = a.value("end", json());
+    return ref::slice(in.at(0), a.at("dim").get<int64_t>(), a.value("start", int64_t{0}),
+                      end.is_null() ? std::nullopt : std::optional(end.get<int64_t>()), a.value("step", int64_t{1}));
+  }
+  if (op == "channel_shuffle") return ref::channel_shuffle(in.at(0), a.at("groups").get<int64_t>());
+  if (op == "pixel_shuffle") return ref::pixel_shuffle(in.at(0), a.at("upscale_factor").get<int64_t>());
   if (op == "relu6") return ref::relu6(in.at(0));
   if (op == "hardswish") return ref::hardswish(in.at(0));
   if (op == "hardsigmoid") return ref::hardsigmoid(in.at(0));

@@ -53,6 +53,14 @@ def as_list(v):
     return v if isinstance(v, list) else [v]
 
 
+def slice_length(attrs, shape):
+    """The size of a slice's dim (Python's rules), or None when the slice is invalid anyway."""
+    dim, step = attrs["dim"], attrs.get("step", 1)
+    if not -len(shape) <= dim < len(shape) or step < 1:
+        return None
+    return len(range(shape[dim])[attrs.get("start", 0):attrs.get("end"):step])
+
+
 CONTRACT_ERRORS = [
     ("nnc's multihead_attention takes 3-D inputs only (PyTorch also accepts unbatched 2-D)",
      lambda twins, op, attrs, inputs: op == "multihead_attention" and any(len(shape) != 3 for shape in inputs)),
@@ -70,6 +78,9 @@ CONTRACT_ERRORS = [
      lambda twins, op, attrs, inputs: op in ("layernorm", "groupnorm", "instancenorm2d") and attrs.get("eps", 1e-5) <= 0),
     ("nnc rejects a num_features that differs from the input's channels; PyTorch's InstanceNorm2d only warns without affine",
      lambda twins, op, attrs, inputs: op == "instancenorm2d" and attrs.get("num_features", inputs[0][1]) != inputs[0][1]),
+    ("nnc rejects an empty result (nnc tensors are never empty); PyTorch returns a tensor with no elements",
+     lambda twins, op, attrs, inputs: (op == "reshape" and 0 in as_list(attrs["shape"]))
+     or (op == "slice" and slice_length(attrs, inputs[0]) == 0)),
     ("nnc rejects softplus beta 0; PyTorch divides by it, giving inf or NaN everywhere",
      lambda twins, op, attrs, inputs: op == "softplus" and attrs.get("beta", 1.0) == 0),
 ]
@@ -370,11 +381,74 @@ def multihead_attention_cases():
     for shapes in ([[5, 8]], [[5, 8], [3, 8], [3, 8]], [[1, 2, 5, 8]]):
         yield "multihead_attention", {"num_heads": 2}, shapes
 
+def reshape_cases():
+    for shape in ([2, 12], [6, 4], [2, 3, 4], [1, 2, 3, 4], [-1], [2, -1], [-1, 4], [2, -1, 2], [-1, 5], [2, 5],
+                  [-1, -1], [2, 0, 12], [24], [1, 24, 1], 24, [4, -2]):
+        yield "reshape", {"shape": shape}, [[2, 3, 4]]
+    yield "reshape", {"shape": [1, -1, 7, 7]}, [[1, 98]]
+    yield "reshape", {"shape": [-1, 7]}, [[1, 3, 3]]
+
+
+def squeeze_cases():
+    for shape in ([2, 1, 3], [1, 3, 1], [2, 3], [1, 1]):
+        for dim in all_dims(len(shape)):
+            yield "squeeze", {"dim": dim}, [shape]
+
+
+def unsqueeze_cases():
+    for shape in ([2, 3], [2, 3, 4]):
+        for dim in range(-len(shape) - 2, len(shape) + 2):
+            yield "unsqueeze", {"dim": dim}, [shape]
+
+
+def permute_cases():
+    for dims in ([0, 2, 3, 1], [0, 3, 1, 2], [3, 2, 1, 0], [0, 1, 2, 3], [-4, -2, -1, -3], [0, 2, 1, 3], [0, 1, 2],
+                 [0, 1, 2, 3, 4], [0, 1, 1, 3], [0, 2, 3, 4], [0, 2, 3, -5], [0, 2, 3, -4], 0, 3):
+        yield "permute", {"dims": dims}, [[1, 2, 3, 4]]
+    yield "permute", {"dims": [1, 0]}, [[2, 3]]
+    yield "permute", {"dims": [2, 0, 1]}, [[2, 3, 4]]
+
+
+def transpose_cases():
+    for shape in ([2, 3], [2, 3, 4], [1, 2, 3, 4]):
+        for dim0, dim1 in itertools.product(all_dims(len(shape)), [0, 1, -1]):
+            yield "transpose", {"dim0": dim0, "dim1": dim1}, [shape]
+
+
+def select_cases():
+    for shape in ([2, 3, 4], [1, 5, 2]):
+        for dim in all_dims(len(shape)):
+            for index in (0, 1, -1, 2, -2, 4, -5):
+                yield "select", {"dim": dim, "index": index}, [shape]
+
+
+def slice_cases():
+    shape = [2, 6, 5]
+    for start, end in itertools.product([0, 1, -2, 4, 9, -9], [None, 3, -1, 6, 20, -20, 0]):
+        yield "slice", {"dim": 1, **optional("start", start, 0), **optional("end", end, None)}, [shape]
+    for step in (1, 2, 3, 5, 7, 0, -1):
+        yield "slice", {"dim": 1, "start": 1, **optional("step", step, 1)}, [shape]
+    for dim in all_dims(len(shape)):
+        yield "slice", {"dim": dim, "start": 1, "end": 4, "step": 2}, [shape]
+    yield "slice", {"dim": 1, "end": None}, [shape]
+    yield "slice", {"dim": 0, "start": -1}, [[3, 2]]
+
+
+def channel_shuffle_cases():
+    for shape, groups in itertools.product([[1, 6, 2, 2], [2, 6, 3], [2, 6], [1, 4, 2, 2, 2]], [1, 2, 3, 4, 6, 12]):
+        yield "channel_shuffle", {"groups": groups}, [shape]
+
+
+def pixel_shuffle_cases():
+    for shape, factor in itertools.product([[1, 8, 2, 3], [2, 9, 2, 2], [4, 2, 3], [1, 2, 4, 3, 3], [2, 4]], [1, 2, 3, 4]):
+        yield "pixel_shuffle", {"upscale_factor": factor}, [shape]
+
 
 CASES = [conv2d_cases, maxpool2d_cases, avgpool2d_cases, adaptive_avgpool2d_cases, batchnorm2d_cases,
          linear_cases, flatten_cases, softmax_cases, elementwise_cases, add_cases, concat_cases,
          binary_cases, zoo_activation_cases, layernorm_cases, groupnorm_cases, instancenorm2d_cases, mean_cases,
-         parameter_cases, matmul_cases, multihead_attention_cases]
+         parameter_cases, matmul_cases, multihead_attention_cases, reshape_cases, squeeze_cases, unsqueeze_cases,
+         permute_cases, transpose_cases, select_cases, slice_cases, channel_shuffle_cases, pixel_shuffle_cases]
 
 
 def main():

@@ -25,7 +25,9 @@ TABLE = HERE.parent / "shapes" / "shape_table.json"
 QUOTA = {"conv2d": 50, "maxpool2d": 32, "avgpool2d": 32, "concat": 16, "adaptive_avgpool2d": 12, "linear": 10,
          "softmax": 10, "flatten": 8, "batchnorm2d": 6, "gelu": 6, "add": 6, "leaky_relu": 4, "dropout": 3,
          "relu": 3, "sigmoid": 3, "tanh": 3, "silu": 3, "sub": 6, "mul": 6, "div": 6, "layernorm": 8, "groupnorm": 8,
-         "instancenorm2d": 6, "mean": 10, "parameter": 3, "matmul": 12, "multihead_attention": 10}
+         "instancenorm2d": 6, "mean": 10, "parameter": 3, "matmul": 12, "multihead_attention": 10,
+         "reshape": 8, "squeeze": 6, "unsqueeze": 6, "permute": 8, "transpose": 8, "select": 8,
+         "slice": 16, "channel_shuffle": 6, "pixel_shuffle": 6}
 # Cases of every other op in the table.
 DEFAULT_QUOTA = 3
 # Cases sampled first for each tag (see tags()).
@@ -128,6 +130,25 @@ def tags(case):
             found.add("batch_first false")
         if a.get("bias") is False:
             found.add("bias false")
+    elif op == "reshape" and -1 in (a["shape"] if isinstance(a["shape"], list) else [a["shape"]]):
+        found.add("-1")
+    elif op == "squeeze" and shape[a["dim"]] != 1:
+        found.add("dim not of size 1")
+    elif op == "unsqueeze" and a["dim"] in (len(shape), -1):
+        found.add("new last dim")
+    elif op == "permute" and min(a["dims"] if isinstance(a["dims"], list) else [a["dims"]]) < 0:
+        found.add("negative dims")
+    elif op == "select" and a["index"] < 0:
+        found.add("negative index")
+    elif op == "slice":
+        size = shape[a["dim"]]
+        bounds = [a.get("start", 0), a.get("end")]
+        found |= {"negative bound"} if any(b is not None and -size <= b < 0 for b in bounds) else set()
+        found |= {"clamped bound"} if any(b is not None and not -size <= b <= size for b in bounds) else set()
+        found |= {"end null"} if "end" in a and a["end"] is None else set()
+        found |= {"step > 1"} if a.get("step", 1) > 1 else set()
+    elif op == "pixel_shuffle" and len(shape) == 3:
+        found.add("3-dim input")
     return {f"{op}: {t}" for t in found}
 
 
@@ -142,6 +163,9 @@ REQUIRED_TAGS = {
     "linear: rank >= 3", "flatten: partial range", "mean: inner dims", "mean: outer dims", "mean: keepdim",
     "matmul: 1-D operand", "matmul: batch", "matmul: broadcast batch", "multihead_attention: self-attention",
     "multihead_attention: cross-attention", "multihead_attention: batch_first false", "multihead_attention: bias false",
+    "reshape: -1", "squeeze: dim not of size 1",
+    "unsqueeze: new last dim", "permute: negative dims", "select: negative index", "slice: negative bound",
+    "slice: clamped bound", "slice: end null", "slice: step > 1", "pixel_shuffle: 3-dim input",
 }
 
 

@@ -7,9 +7,10 @@
 `layer` takes the attributes a model file writes (YAML values: pairs as lists, `same`, null) and the
 layer's input tensors, and returns a torch.nn.Module: the twin module itself (so its state_dict keys
 are nnc's parameter keys; an attention module called on (query, key, value) or one input for all
-three), a module calling the twin function, or for an op that reads nothing a module holding the
-function's result as its learned `value`. Attributes left out are filled
-in as the definition says: from an input dimension, with nnc's default, or with PyTorch's own.
+three), a module calling the twin function (a torch function, or for what PyTorch writes as indexing,
+such as x[:, a:b], one of INDEXING), or for an op that reads nothing a module holding the function's
+result as its learned `value`. Attributes left out are filled in as the definition says: from an
+input dimension, with nnc's default, or with PyTorch's own.
 """
 import functools
 import importlib
@@ -20,8 +21,21 @@ import torch
 from torch import nn
 
 
+def slice_along(x, dim, start=0, end=None, step=1):
+    """x[..., start:end:step, ...] along `dim`: nnc's slice, which PyTorch writes as indexing."""
+    index = [slice(None)] * x.dim()
+    index[dim] = slice(start, end, step)
+    return x[tuple(index)]
+
+
+# Twins that PyTorch writes as indexing rather than as a function, under the name nnc's definition gives.
+INDEXING = {"slice": slice_along}
+
+
 def resolve(dotted):
-    """The object a dotted name such as torch.nn.Conv2d or torch.cat names."""
+    """The object a dotted name such as torch.nn.Conv2d or torch.cat names, or an INDEXING twin."""
+    if dotted in INDEXING:
+        return INDEXING[dotted]
     module, _, name = dotted.rpartition(".")
     return getattr(importlib.import_module(module), name)
 

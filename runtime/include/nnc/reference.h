@@ -7,6 +7,7 @@
 // allows, ...) throw std::invalid_argument with a message: they are the caller's bug, never silently computed.
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "nnc/tensor.h"
@@ -100,6 +101,23 @@ Tensor matmul(const Tensor& a, const Tensor& b);
 Tensor multihead_attention(const Tensor& query, const Tensor& key, const Tensor& value, const Tensor& in_proj_weight,
                            const Tensor* in_proj_bias, const Tensor& out_proj_weight, const Tensor* out_proj_bias,
                            int64_t num_heads, bool batch_first);
+// Shape ops: data moved, never computed, with PyTorch's semantics; negative dims count from the end.
+// reshape: `shape` may hold one -1, inferred from the element count.
+Tensor reshape(const Tensor& input, const Shape& shape);
+// squeeze drops `dim` when its size is 1 (else a copy, as PyTorch); unsqueeze inserts a dim of size 1 at `dim`.
+Tensor squeeze(const Tensor& input, int64_t dim);
+Tensor unsqueeze(const Tensor& input, int64_t dim);
+// Output dim d is input dim dims[d].
+Tensor permute(const Tensor& input, const std::vector<int64_t>& dims);
+Tensor transpose(const Tensor& input, int64_t dim0, int64_t dim1);
+// x[..., index, ...] along `dim`, which the output drops; a negative index counts from the end.
+Tensor select(const Tensor& input, int64_t dim, int64_t index);
+// x[..., start:end:step, ...] along `dim` with Python's slice rules (negatives, clamping); no end: to the end.
+Tensor slice(const Tensor& input, int64_t dim, int64_t start, std::optional<int64_t> end, int64_t step);
+// Channels (dim 1) as [groups, C / groups], transposed.
+Tensor channel_shuffle(const Tensor& input, int64_t groups);
+// [*, C r^2, H, W] to [*, C, H r, W r]: channel c r^2 + i r + j gives the pixel (h r + i, w r + j).
+Tensor pixel_shuffle(const Tensor& input, int64_t upscale_factor);
 
 // Broadcasting binary ops (PyTorch's, NumPy's rules: shapes aligned from the last dim, each pair of sizes equal
 // or one of them 1). add sums one or more tensors left to right; sub, mul and div take exactly two.

@@ -133,6 +133,8 @@ class Deferred:
 
 
 class Parameter(Deferred):
+    """A get_attr tensor: a `parameter` layer when read as a tensor; a norm's weight when F.layer_norm reads it."""
+
     def __init__(self, path, value, make):
         super().__init__(make)
         self.path, self.value = path, value
@@ -192,8 +194,8 @@ def target_name(target):
 
 
 class Exporter:
-    def __init__(self, gm, input_shape):
-        self.gm = gm
+    def __init__(self, gm, input_shape, output_key="out"):
+        self.gm, self.output_key = gm, output_key
         self.layers, self.weights, self.problems = [], {}, []
         self.values = {}
         self.order = {node: i for i, node in enumerate(gm.graph.nodes)}
@@ -364,8 +366,6 @@ class Exporter:
             raise Unmappable("the model returns its input unchanged")
         return out
 
-    output_key = "out"
-
     # ---- modules
 
     def call_module(self, node, args, kwargs):
@@ -463,7 +463,8 @@ class Exporter:
     def activation_layer(self, m):
         for cls, op, fields in ACTIVATIONS:
             if type(m) is cls:
-                return op, {f: float(getattr(m, f)) if f != "approximate" else m.approximate for f in fields}, None
+                attrs = {f: float(getattr(m, f)) if f != "approximate" else m.approximate for f in fields}
+                return op, without_defaults(attrs, ACTIVATION_DEFAULTS), None
         return None
 
     def check_inplace(self, node, inplace):
@@ -471,7 +472,7 @@ class Exporter:
         if not inplace:
             return
         source = node.args[0]
-        if any(user is not node and self.order[user] > self.order[node] for user in source.users):
+        if isinstance(source, torch.fx.Node) and any(user is not node and self.order[user] > self.order[node] for user in source.users):
             raise Unmappable(f"it works in place on '{source.name}', which later nodes read")
 
     def attention(self, m, name, query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
@@ -538,9 +539,9 @@ class Exporter:
             attrs["value"] = float(value)
         return "pad", attrs, None
 
-    def layer(self, x, mapped, params=None):
-        op, attrs, module_params = mapped
-        return self.emit(op, [self.tensor(x)], self.out_shape(), attrs, params or module_params)
+    def layer(self, x, mapped):
+        op, attrs, params = mapped
+        return self.emit(op, [self.tensor(x)], self.out_shape(), attrs, params)
 
     # ---- functions and methods
 
@@ -558,7 +559,7 @@ class Exporter:
             t[fn] = lambda a, b: self.emit("matmul", [self.tensor(a), self.tensor(b)], self.out_shape())
         t[torch.cat] = t[torch.concat] = self.cat
         t[torch.flatten] = lambda x, start_dim=0, end_dim=-1: self.flatten(x, start_dim, end_dim)
-        t[torch.reshape] = lambda x, shape: self.reshape(x)
+        t[torch.reshape] = self.reshape
         t[torch.permute] = lambda x, dims: self.permute(x, dims)
         t[torch.transpose] = t[torch.swapaxes] = self.transpose
         t[torch.squeeze] = self.squeeze
@@ -615,7 +616,7 @@ class Exporter:
 
     def method_table(self):
         t = {
-            "view": self.view, "reshape": self.view,
+            "view": self.reshape, "reshape": self.reshape,
             "flatten": lambda x, start_dim=0, end_dim=-1: self.flatten(x, start_dim, end_dim),
             "permute": lambda x, *dims: self.permute(x, dims[0] if len(dims) == 1 and isinstance(dims[0], (list, tuple))
                                                      else dims),
@@ -652,7 +653,7 @@ class Exporter:
 
     def simple(self, x, op, attrs=None, inplace=False):
         self.check_inplace(self.node, inplace)
-        return self.emit(op, [self.tensor(x)], self.out_shape(), attrs)
+        return self.emit(op, [self.tensor(x)], self.out_shape(), without_defaults(attrs or {}, ACTIVATION_DEFAULTS))
 
     def unless_training(self, x, training):
         if training:
@@ -688,10 +689,7 @@ class Exporter:
             return x
         return self.emit("flatten", [x], self.out_shape(), {"start_dim": start_dim, "end_dim": end_dim})
 
-    def view(self, x, *shape):
-        return self.reshape(x)
-
-    def reshape(self, x):
+    def reshape(self, x, *shape):
         """view/reshape to the node's static output shape: a flatten when it merges adjacent dims, else a reshape."""
         x, out = self.tensor(x), self.out_shape()
         if out == x.shape:
@@ -847,6 +845,10 @@ ACTIVATIONS = [
 ]
 
 
+ACTIVATION_DEFAULTS = {"approximate": "none", "negative_slope": 0.01, "alpha": 1.0, "min_val": -1.0, "max_val": 1.0,
+                       "beta": 1.0, "threshold": 20.0}
+
+
 def without_defaults(attrs, defaults):
     return {k: v for k, v in attrs.items() if k not in defaults or defaults[k] != v}
 
@@ -901,11 +903,14 @@ def write_files(yaml_path, text, weights):
     yaml_path = Path(yaml_path)
     weights_path = yaml_path.with_suffix(".safetensors")
     temps = []
+    umask = os.umask(0)
+    os.umask(umask)
     try:
         for path, write in ((weights_path, lambda f: write_safetensors(f, weights)),
                             (yaml_path, lambda f: f.write(text.encode()))):
             fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
             temps.append((temp, path))
+            os.fchmod(fd, 0o666 & ~umask)
             with os.fdopen(fd, "wb") as f:
                 write(f)
         for temp, path in temps:
@@ -945,8 +950,7 @@ def export(module, input_shape, yaml_path, output_key="out", origin=None):
         gm = trace(module, input_shape)
     except Exception as e:
         raise ExportError([f"torch.fx cannot trace {type(module).__name__}: {type(e).__name__}: {e}"]) from e
-    exporter = Exporter(gm, input_shape)
-    exporter.output_key = output_key
+    exporter = Exporter(gm, input_shape, output_key)
     exporter.run()
     output = exporter.values[next(n for n in gm.graph.nodes if n.op == "output")]
     text = model_yaml(exporter.layers, input_shape, Path(yaml_path).with_suffix(".safetensors").name, output.name,

@@ -5,8 +5,9 @@
     model.layer_outputs          # {layer name: its output}, from the last call
 
 Each layer is its op's PyTorch twin, as the nnc binary given declares it (torch_twins.py). Layers
-are registered under their nnc names, so state_dict() keys are "<layer>.weight",
-"<layer>.running_mean", ... as in nnc's weights files (PyTorch adds batchnorm's
+are registered under their nnc names, dotted ones as submodule paths (`layer1.0.conv1` is
+model.layer1[0].conv1, as in the torchvision module it came from), so state_dict() keys are
+"<layer>.weight", "<layer>.running_mean", ... as in nnc's weights files (PyTorch adds batchnorm's
 "<layer>.num_batches_tracked", which nnc does not use). The model is in eval mode, as nnc
 is: batchnorm uses its running statistics and dropout is the identity. Where PyTorch is more
 lenient than nnc's contract (add broadcasts, convolutions accept unbatched input), the model
@@ -25,11 +26,12 @@ import torch_twins  # noqa: E402
 TOP_KEYS = {"name", "input", "weights", "layers", "output"}
 
 
-class NncModel(nn.ModuleDict):
-    """The layers of an nnc model, keyed by layer name, run in order along the model's wiring."""
+class NncModel(nn.Module):
+    """The layers of an nnc model, keyed by layer name (model[name]), run in order along the model's wiring."""
 
     def __init__(self, twins, model_name, input_name, input_shape):
         super().__init__()
+        self._by_name = {}  # layer name -> its module, which is also registered at the name's path
         self.twins = twins
         self.model_name = model_name
         self.input_name = input_name
@@ -37,6 +39,29 @@ class NncModel(nn.ModuleDict):
         self.wiring = []  # (layer name, op, names of the tensors it reads), in evaluation order
         self.output_name = None
         self.layer_outputs = {}
+
+    def __getitem__(self, name):
+        return self._by_name[name]
+
+    def __contains__(self, name):
+        return name in self._by_name
+
+    def __setitem__(self, name, module):
+        """Registers `module` at the path `name`; the parents a dotted name needs are empty modules until a layer
+        of that name comes, which then takes over their children (`a.b` may come before `a`)."""
+        *parents, last = name.split(".")
+        parent = self
+        for part in parents:
+            if part not in parent._modules:
+                parent.add_module(part, nn.Module())
+            parent = parent._modules[part]
+        for child_name, child in getattr(parent._modules.get(last), "_modules", {}).items():
+            module.add_module(child_name, child)
+        parent.add_module(last, module)
+        self._by_name[name] = module
+
+    def values(self):
+        return self._by_name.values()
 
     def run_layer(self, values, name, op, sources):
         """Computes layer `name` from `values` (tensor name -> tensor) and stores its output there."""

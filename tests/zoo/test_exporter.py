@@ -16,6 +16,8 @@ import torchvision
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 EXPORTER = ROOT / "tools" / "nnc_export.py"
+sys.path.insert(0, str(ROOT / "tests" / "torch"))
+import nnc_torch  # noqa: E402
 
 # A module exercising the mappings that need more than one module -> one layer: tuple unpacking of a chunk
 # (Python 3.11's inline caches), indexing, scalars, a free parameter, F.layer_norm of an nn.LayerNorm subclass,
@@ -151,6 +153,22 @@ def check_torchvision_spec(nnc, work):
     assert np.abs(got - want).max() <= 1e-3 * np.abs(want).max(), (got, want)
 
 
+def check_round_trip(nnc, work):
+    """The exported YAML rebuilt in PyTorch by nnc_torch (each op's twin, dotted names as submodule paths) loads the
+    weights file as its state_dict and computes torchvision's numbers: the mapping is right apart from nnc's kernels."""
+    for name in ("resnet18", "mobilenet_v3_small"):
+        model = getattr(torchvision.models, name)().eval()
+        export([f"torchvision.models.{name}", "--input-shape", "1,3,64,64", "-o", f"{name}.yaml"], work)
+        weights = read_safetensors(work / f"{name}.safetensors")
+        for module in (model, nnc_torch.load(work / f"{name}.yaml", nnc)):
+            missing, unexpected = module.load_state_dict(weights, strict=False)
+            assert not unexpected and all(k.endswith("num_batches_tracked") for k in missing), (missing, unexpected)
+        twin = module
+        x = torch.randn(1, 3, 64, 64)
+        with torch.no_grad():
+            assert torch.allclose(twin(x), model(x), rtol=1e-4, atol=1e-5), name
+
+
 def check_factory(work):
     """FILE.py:factory with a keyword argument: every layer as expected, every weights key a state_dict key."""
     (work / "net.py").write_text(FACTORY)
@@ -198,6 +216,7 @@ def main():
     work.mkdir(parents=True)
     torch.manual_seed(0)
     check_torchvision_spec(nnc, work)
+    check_round_trip(nnc, work)
     check_factory(work)
     check_errors(work)
     print("ok")

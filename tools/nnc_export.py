@@ -194,6 +194,8 @@ def target_name(target):
 
 
 class Exporter:
+    """Maps a traced, shape-propagated GraphModule node by node to nnc layers (self.layers) and weights."""
+
     def __init__(self, gm, input_shape, output_key="out"):
         self.gm, self.output_key = gm, output_key
         self.layers, self.weights, self.problems = [], {}, []
@@ -310,8 +312,8 @@ class Exporter:
             return self.call_module(node, args, kwargs)
         table = self.functions if node.op == "call_function" else self.methods
         handler = table.get(node.target)
-        if handler is None and node.op == "call_function":
-            handler = self.functions.get(target_name(node.target))
+        if handler is None and getattr(node.target, "__module__", "").startswith("torchvision."):
+            handler = self.functions.get(target_name(node.target))  # wrapped for fx: known by name
         if handler is None:
             reason = UNSUPPORTED_FUNCTIONS.get(target_name(node.target), "nnc's contract has no op for it")
             raise Unmappable(reason)
@@ -997,8 +999,7 @@ def parse_shape(text):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("module", metavar="MODULE_SPEC", help="package.module.factory or FILE.py:factory")
     parser.add_argument("--input-shape", required=True, type=parse_shape, help="e.g. 1,3,224,224")
     parser.add_argument("-o", "--output", required=True, type=Path, help="OUT.yaml (OUT.safetensors beside it)")

@@ -37,7 +37,7 @@ WAITING_FOR = {
     **{m: {"mean"} for m in ("mnasnet0_5", "mnasnet0_75", "mnasnet1_0", "mnasnet1_3")},
     **{m: {"mean", "reshape", "transpose", "slice"}
        for m in ("shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "shufflenet_v2_x1_5", "shufflenet_v2_x2_0")},
-    **{m: {"reshape", "permute", "parameter", "multihead_attention", "select"}
+    **{m: {"permute", "parameter", "multihead_attention", "select"}
        for m in ("vit_b_16", "vit_b_32", "vit_l_16", "vit_l_32", "vit_h_14")},
     "fcn_resnet50": {"upsample"},
     "lraspp_mobilenet_v3_large": {"upsample"},

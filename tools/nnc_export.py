@@ -16,6 +16,7 @@ From Python: `export(module, input_shape, "out.yaml")` raises ExportError listin
 """
 import argparse
 import ast
+import collections
 import contextlib
 import dis
 import importlib
@@ -199,6 +200,7 @@ class Exporter:
     def __init__(self, gm, input_shape, output_key="out"):
         self.gm, self.output_key = gm, output_key
         self.layers, self.weights, self.problems = [], {}, []
+        self.shapes, self.sources = {INPUT_NAME: list(input_shape)}, {}  # by layer name: its shape, what it reads
         self.values = {}
         self.order = {node: i for i, node in enumerate(gm.graph.nodes)}
         self.used = {INPUT_NAME}
@@ -235,6 +237,7 @@ class Exporter:
                 layer["input"] = inputs[0].name
         layer.update(attrs or {})
         self.layers.append(layer)
+        self.shapes[name], self.sources[name] = list(shape), [t.name for t in inputs]
         for key, value in (params or {}).items():
             self.weight(f"{name}.{key}", value)
         return Tensor(name, shape)
@@ -293,6 +296,46 @@ class Exporter:
                 self.values[node] = Failed()
         if self.problems:
             raise ExportError(self.problems)
+        self.fuse_channel_shuffles()
+
+    def fuse_channel_shuffles(self):
+        """ShuffleNet's channel shuffle, written view(N, g, C/g, H, W), transpose(1, 2), view(N, C, H, W), becomes the
+        one channel_shuffle layer it is when nothing else reads the first two layers."""
+        output = next(n for n in self.gm.graph.nodes if n.op == "output")
+        readers = collections.Counter(source for sources in self.sources.values() for source in sources)
+        readers[self.values[output].name] += 1
+        fused, renamed = [], {}
+        for layer in self.layers:
+            for key in ("input", "inputs"):
+                if key in layer:
+                    layer[key] = renamed.get(layer[key], layer[key]) if key == "input" else [
+                        renamed.get(n, n) for n in layer[key]]
+            if len(fused) >= 2 and self.is_channel_shuffle(fused[-2], fused[-1], layer, readers):
+                view = fused[-2]
+                del fused[-2:]
+                source = self.sources[view["name"]][0]
+                name = self.unique(view["name"].rpartition(".")[0] + ".channel_shuffle"
+                                   if "." in view["name"] else "channel_shuffle")
+                renamed[layer["name"]] = name
+                self.shapes[name], self.sources[name] = self.shapes[layer["name"]], [source]
+                layer = {"op": "channel_shuffle", "name": name, "groups": view["shape"][1]}
+                if source != (fused[-1]["name"] if fused else INPUT_NAME):
+                    layer["input"] = source
+            fused.append(layer)
+        self.layers = fused
+        self.values[output] = Tensor(renamed.get(self.values[output].name, self.values[output].name),
+                                     self.values[output].shape)
+
+    def is_channel_shuffle(self, view, transpose, back, readers):
+        if view["op"] != "reshape" or len(view["shape"]) != 5 or len(self.shapes[self.sources[view["name"]][0]]) != 4:
+            return False
+        n, c, h, w = self.shapes[self.sources[view["name"]][0]]
+        groups = view["shape"][1]
+        return (view["shape"] == [n, groups, c // groups, h, w] and transpose["op"] == "transpose" and {transpose["dim0"], transpose["dim1"]} == {1, 2}
+                and self.sources[transpose["name"]] == [view["name"]]
+                and back["op"] in ("reshape", "flatten") and self.sources[back["name"]] == [transpose["name"]]
+                and self.shapes[back["name"]] == [n, c, h, w]
+                and readers[view["name"]] == 1 and readers[transpose["name"]] == 1)
 
     def visit(self, node):
         if node.op == "placeholder":

@@ -36,7 +36,7 @@ TOLERANCE = 1e-3  # times max|ref|
 WAITING_FOR = {
     **{m: {"permute", "parameter"} for m in ("convnext_tiny", "convnext_small", "convnext_base", "convnext_large")},
     **{m: {"mean"} for m in ("mnasnet0_5", "mnasnet0_75", "mnasnet1_0", "mnasnet1_3")},
-    **{m: {"mean", "reshape", "transpose", "slice"}
+    **{m: {"mean", "slice", "channel_shuffle"}
        for m in ("shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "shufflenet_v2_x1_5", "shufflenet_v2_x2_0")},
     **{m: {"permute", "parameter", "multihead_attention", "select"}
        for m in ("vit_b_16", "vit_b_32", "vit_l_16", "vit_l_32", "vit_h_14")},

@@ -21,7 +21,8 @@ import nnc_torch  # noqa: E402
 
 # A module exercising the mappings that need more than one module -> one layer: tuple unpacking of a chunk
 # (Python 3.11's inline caches), indexing, scalars, a free parameter, F.layer_norm of an nn.LayerNorm subclass,
-# view/permute/transpose, expand, in-place activations, eval-mode stochastic depth and attention.
+# view/permute/transpose (ShuffleNet's channel shuffle among them), expand, in-place activations, eval-mode stochastic
+# depth and attention.
 FACTORY = '''
 import torch
 from torch import nn
@@ -105,9 +106,7 @@ EXPECTED_LAYERS = [
     {"op": "add", "name": "block.add", "inputs": ["block.mul_1", "block.act"]},
     {"op": "slice", "name": "block.slice_1", "input": "input", "dim": 1, "start": 0, "end": 4},
     {"op": "concat", "name": "block.concat", "inputs": ["block.slice_1", "block.add"], "dim": 1},
-    {"op": "reshape", "name": "block.reshape", "shape": [1, 2, 4, 6, 6]},
-    {"op": "transpose", "name": "block.transpose", "dim0": 1, "dim1": 2},
-    {"op": "flatten", "name": "block.flatten", "start_dim": 1, "end_dim": 2},
+    {"op": "channel_shuffle", "name": "block.channel_shuffle", "groups": 2},
     {"op": "slice", "name": "slice", "dim": 2, "start": 1},
     {"op": "slice", "name": "slice_1", "dim": 3, "start": 0, "step": 2},
     {"op": "upsample", "name": "upsample", "scale_factor": 2.0, "mode": "bilinear"},

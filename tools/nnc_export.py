@@ -194,6 +194,11 @@ def target_name(target):
     return getattr(target, "__name__", str(target))
 
 
+def torchvision_function(target):
+    """The name of a function torchvision wraps for fx (a call_function node of its own), else None."""
+    return target_name(target) if (getattr(target, "__module__", None) or "").startswith("torchvision.") else None
+
+
 class Exporter:
     """Maps a traced, shape-propagated GraphModule node by node to nnc layers (self.layers) and weights."""
 
@@ -346,6 +351,8 @@ class Exporter:
             return self.output(node)
         if node.op == "get_attr":
             return self.get_attr(node)
+        if node.op == "call_function" and torchvision_function(node.target) in UNSUPPORTED_FUNCTIONS:
+            raise Unmappable(UNSUPPORTED_FUNCTIONS[target_name(node.target)])  # even when its inputs failed
         if node.target is operator.getitem and isinstance(self.value(node.args[0]), (list, tuple, dict)):
             return self.getitem(*self.value(node.args))
         if "tensor_meta" not in node.meta:
@@ -355,11 +362,10 @@ class Exporter:
             return self.call_module(node, args, kwargs)
         table = self.functions if node.op == "call_function" else self.methods
         handler = table.get(node.target)
-        if handler is None and getattr(node.target, "__module__", "").startswith("torchvision."):
-            handler = self.functions.get(target_name(node.target))  # wrapped for fx: known by name
+        if handler is None and torchvision_function(node.target):
+            handler = self.functions.get(torchvision_function(node.target))
         if handler is None:
-            reason = UNSUPPORTED_FUNCTIONS.get(target_name(node.target), "nnc's contract has no op for it")
-            raise Unmappable(reason)
+            raise Unmappable("nnc's contract has no op for it")
         try:
             inspect.signature(handler).bind(*args, **kwargs)
         except TypeError as e:
@@ -373,9 +379,7 @@ class Exporter:
         """A node that computes no tensor: sizes and their arithmetic are fixed by the input shape."""
         if not all(is_static(self.value(a)) for a in node.all_input_nodes) and (
                 (node.op, node.target) not in self.STATIC_FROM_TENSOR):
-            raise Unmappable(UNSUPPORTED_FUNCTIONS.get(target_name(node.target),
-                                                       "its result depends on tensor data, which nnc cannot compute "
-                                                       "when exporting"))
+            raise Unmappable("its result depends on tensor data, which nnc cannot compute when exporting")
         if node.target is getattr and node.args[1] not in ("shape", "ndim"):
             raise Unmappable(f"attribute '{node.args[1]}' of a tensor has no nnc equivalent")
         return node.meta.get("value")

@@ -46,7 +46,7 @@ WAITING_FOR = {
 
 # Models nnc's contract cannot express: a text the exporter's error must contain.
 UNSUPPORTED = {
-    **{m: "Swin's relative-position bias indexes a table with a tensor"
+    **{m: "Swin's shifted-window attention needs torch.roll and relative-position bias indexing"
        for m in ("swin_t", "swin_s", "swin_b", "swin_v2_t", "swin_v2_s", "swin_v2_b")},
     "maxvit_t": "node 'einsum' (call_function torch.einsum): nnc's contract has no op for it",
 }

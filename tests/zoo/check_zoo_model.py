@@ -5,7 +5,10 @@ The model is built with weights=None and seeded; batchnorm's running statistics,
 parameters (ConvNeXt's layer scale, ViT's class token and position embedding) are randomised with a fixed seed, away
 from the identity, so that a wrong mapping shows in the numbers.
 
-    check_zoo_model.py NNC HARNESS WORKDIR --compiler CXX MODEL SIZE
+    check_zoo_model.py NNC HARNESS WORKDIR --compiler CXX MODEL SIZE [--yaml MODEL.yaml]
+
+With --yaml, the model file given (written by hand with torchvision's layer names) takes the exported one's place,
+with torchvision's state_dict saved as its weights.
 
 A model in WAITING_FOR must fail in nnc with unknown-op errors for those ops only (and this check then passes); once
 it runs, the check fails until the model is taken off the list. A model in UNSUPPORTED must fail in the exporter
@@ -25,7 +28,9 @@ import torchvision
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "tools"))
 sys.path.insert(0, str(HERE.parent / "emit"))
+sys.path.insert(0, str(HERE.parent / "torch"))
 import nnc_export  # noqa: E402
+import tensor_files  # noqa: E402
 from model_checks import FLAGS, run  # noqa: E402
 
 SEED = 11
@@ -109,6 +114,11 @@ def check(args):
     randomize(model)
     model.eval()
     shape = [1, 3, args.size, args.size]
+    if args.yaml:  # a model written by hand with torchvision's layer names: its state_dict loads unchanged
+        model_yaml, weights = args.yaml, work / "weights.safetensors"
+        tensor_files.write_safetensors(weights, {key: value.numpy() for key, value in model.state_dict().items()
+                                                 if not key.endswith("num_batches_tracked")})
+        return run_and_compare(args, model, model_yaml, weights, shape, work)
     model_yaml = work / f"{args.model}.yaml"
     try:
         nnc_export.export(model, shape, model_yaml, origin=f"torchvision.models {args.model}")
@@ -134,14 +144,17 @@ def check(args):
         return []
     if unknown:
         return [f"nnc lacks {sorted(unknown)}"]
+    return run_and_compare(args, model, model_yaml, model_yaml.with_suffix(".safetensors"), shape, work)
 
+
+def run_and_compare(args, model, model_yaml, weights, shape, work):
+    """Failures of `nnc run` and of the emitted C++ against torchvision's output, on a seeded input."""
     x = np.random.default_rng(SEED).standard_normal(shape).astype(np.float32)
     with torch.no_grad():
         ref = model(torch.from_numpy(x))
     ref = (ref["out"] if isinstance(ref, dict) else ref).numpy()
     np.save(work / "x.npy", x)
     x.tofile(work / "x.f32")
-    weights = model_yaml.with_suffix(".safetensors")
     run([args.nnc, "run", model_yaml, "--input", work / "x.npy", "--weights", weights, "--output", work / "y.npy"])
     failures = [compare(np.load(work / "y.npy"), ref, "nnc run")]
 
@@ -166,6 +179,7 @@ def main():
     parser.add_argument("--compiler", required=True)
     parser.add_argument("model")
     parser.add_argument("size", type=int)
+    parser.add_argument("--yaml", type=pathlib.Path, help="check this model file instead of the exported one")
     args = parser.parse_args()
     torch.set_num_threads(1)
     failures = check(args)

@@ -24,8 +24,8 @@ import torch_twins  # noqa: E402
 
 NNC = ""
 TYPES = {"int": int, "size2": (int, list), "padding": (int, list, str), "output_size": (int, list), "bool": bool,
-         "float": float, "choice": str, "int_list": (int, list)}
-PRESENCE = ("required", "default", "same_as", "inferred")
+         "float": float, "choice": str, "int_list": (int, list), "scale2": (int, float, list)}
+PRESENCE = ("required", "default", "same_as", "inferred", "optional")
 
 
 def nnc_ops(fmt):
@@ -134,6 +134,9 @@ class Twins(unittest.TestCase):
                         # Declared only where PyTorch's default differs or cannot be read.
                         if defaults is not None:
                             self.assertNotEqual(defaults[arg["keyword"]], nnc_default(a))
+                    elif "optional" in a:
+                        self.assertIsNotNone(defaults, "a function's defaults cannot be read")
+                        self.assertIsNone(defaults[arg["keyword"]])
                     elif "required" in a or "inferred" in a:
                         self.assertIsNotNone(defaults, "a function's signature cannot be read")
                         self.assertIs(defaults[arg["keyword"]], inspect.Parameter.empty)

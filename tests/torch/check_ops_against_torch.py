@@ -24,7 +24,7 @@ TABLE = HERE.parent / "shapes" / "shape_table.json"
 QUOTA = {"conv2d": 50, "maxpool2d": 32, "avgpool2d": 32, "concat": 16, "adaptive_avgpool2d": 12, "linear": 10,
          "softmax": 10, "flatten": 8, "batchnorm2d": 6, "gelu": 6, "add": 6, "leaky_relu": 4, "dropout": 3,
          "relu": 3, "sigmoid": 3, "tanh": 3, "silu": 3, "sub": 6, "mul": 6, "div": 6, "layernorm": 8, "groupnorm": 8,
-         "instancenorm2d": 6}
+         "instancenorm2d": 6, "conv_transpose2d": 30, "upsample": 24, "pad": 24, "adaptive_maxpool2d": 8}
 # Cases of every other op in the table.
 DEFAULT_QUOTA = 3
 # Cases sampled first for each tag (see tags()).
@@ -85,7 +85,29 @@ def tags(case):
                 found.add("count_include_pad false")
         if max(dilation) > 1:
             found.add("dilation")
-    elif op == "adaptive_avgpool2d":
+    elif op == "conv_transpose2d":
+        for name, default in (("stride", 1), ("padding", 0), ("output_padding", 0), ("dilation", 1)):
+            if max(pair(a.get(name, default))) > default:
+                found.add(name)
+        if a.get("groups", 1) > 1:
+            found.add("groups")
+        if a.get("bias") is False:
+            found.add("bias false")
+    elif op == "upsample":
+        mode = a.get("mode", "nearest")
+        scale = a.get("scale_factor")
+        if scale is not None:
+            fractional = any(float(f) != int(f) for f in pair(scale))
+            found.add(f"{mode}, {'fractional' if fractional else 'integer'} scale_factor")
+        else:
+            found.add(f"{mode}, size")
+        if a.get("align_corners"):
+            found.add("align_corners")
+    elif op == "pad":
+        found.add(f"mode {a.get('mode', 'constant')}")
+        if min(a["pad"]) < 0:
+            found.add("cropping")
+    elif op in ("adaptive_avgpool2d", "adaptive_maxpool2d"):
         size = a["output_size"] if isinstance(a["output_size"], list) else [a["output_size"]] * 2
         if None in size:
             found.add("output_size with null")
@@ -123,6 +145,12 @@ REQUIRED_TAGS = {
     "softmax: negative dim", "concat: negative dim", "concat: unequal inputs", "add: 3 inputs",
     "add: broadcast", "sub: broadcast", "mul: broadcast", "div: broadcast",
     "linear: rank >= 3", "flatten: partial range",
+    "conv_transpose2d: stride", "conv_transpose2d: padding", "conv_transpose2d: output_padding",
+    "conv_transpose2d: dilation", "conv_transpose2d: groups", "conv_transpose2d: bias false",
+    "upsample: nearest, integer scale_factor", "upsample: nearest, fractional scale_factor", "upsample: nearest, size",
+    "upsample: bilinear, integer scale_factor", "upsample: bilinear, fractional scale_factor", "upsample: bilinear, size",
+    "upsample: align_corners", "pad: mode constant", "pad: mode reflect", "pad: mode replicate", "pad: mode circular",
+    "pad: cropping", "adaptive_maxpool2d: uneven windows", "adaptive_maxpool2d: output_size with null",
 }
 
 

@@ -71,10 +71,14 @@ struct Axis {
   int64_t input = 1, output = 1;
   std::optional<double> scale;  // the scale_factor, when given
   bool align_corners = false;
+  // PyTorch's channels-last kernel, which an input of one channel takes (it is channels-last
+  // contiguous too), copies at output == input and halves at output == 2 * input whatever the
+  // scale_factor; the NCHW kernel always computes.
+  bool shortcuts = false;
 };
 
 Axis axis_of(const A& a, const Shape& in, const Shape& out, int i) {
-  Axis x{.input = in[2 + i], .output = out[2 + i], .align_corners = a.align_corners.value};
+  Axis x{.input = in[2 + i], .output = out[2 + i], .align_corners = a.align_corners.value, .shortcuts = in[1] == 1};
   if (a.scale_factor.given) x.scale = a.scale_factor.value[i];
   return x;
 }
@@ -91,10 +95,11 @@ Expr to_f32(const Expr& i) { return ir::Cast::make(ir::Type::f32(), i); }
 Expr to_i64(const Expr& f) { return ir::Cast::make(ir::Type::i64(), f); }
 Expr clamp_index(const Expr& i, int64_t size) { return ir::max(ir::min(i, Expr(size - 1)), Expr(0)); }
 
-// nearest_idx: the same index at scale 1, half of it at scale 2, else floor(o * scale) in float.
+// floor(o * scale) in float; with the shortcuts (nearest_idx), the same index at output == input
+// and half of it at output == 2 * input.
 Expr nearest_source(const Axis& x, const Expr& o) {
-  if (x.output == x.input) return o;
-  if (x.output == 2 * x.input) return o / Expr(2);
+  if (x.shortcuts && x.output == x.input) return o;
+  if (x.shortcuts && x.output == 2 * x.input) return o / Expr(2);
   return clamp_index(to_i64(to_f32(o) * ir::f32(source_scale(x))), x.input);
 }
 
@@ -114,7 +119,9 @@ struct LinearTaps {
   Expr first, second, weight;
 };
 
+// PyTorch's kernels copy an axis whose size does not change, whatever the scale_factor.
 LinearTaps bind_taps(LowerContext& ctx, const Axis& x, const Expr& o, std::vector<std::pair<std::string, Expr>>& lets) {
+  if (x.output == x.input) return {o, o, ir::f32(0)};
   auto bind = [&](const std::string& base, const Expr& value) {
     std::string name = ctx.fresh_name(base);
     lets.emplace_back(name, value);

@@ -249,6 +249,72 @@ def instancenorm2d(r, g, i):
     return attrs, [x], affine(g, (c,), attrs["affine"])
 
 
+def conv_transpose2d(r, g, i):
+    groups = [1, 1, 2, 3][i % 4]
+    cin, cout = groups * r.randint(1, 3), groups * r.randint(1, 3)
+    kernel = (r.randint(1, 4), r.randint(1, 4))
+    stride = (r.randint(1, 3), r.randint(1, 3))
+    dilation = (r.randint(1, 2), r.randint(1, 2))
+    padding = (r.randint(0, 2), r.randint(0, 2))
+    output_padding = tuple(r.randint(0, max(s, d) - 1) for s, d in zip(stride, dilation))
+    bias = r.random() < 0.7
+    x = randn(g, (r.randint(1, 2), cin, r.randint(1, 6), r.randint(1, 6)))
+    params = {"weight": randn(g, (cin, cout // groups) + kernel, 0.5)}
+    if bias:
+        params["bias"] = randn(g, (cout,))
+    attrs = {"out_channels": cout, "kernel_size": pair_attr(kernel), "stride": pair_attr(stride), "padding": pair_attr(padding),
+             "output_padding": pair_attr(output_padding), "groups": groups, "bias": bias, "dilation": pair_attr(dilation)}
+    return attrs, [x], params
+
+
+def adaptive_maxpool2d(r, g, i):
+    h, w = r.randint(1, 12), r.randint(1, 12)
+    size = (r.randint(1, h + 3), r.randint(1, w + 3))
+    return {"output_size": pair_attr(size)}, [randn(g, (r.randint(1, 2), r.randint(1, 3), h, w))], {}
+
+
+def upsample(r, g, i):
+    mode = ["nearest", "bilinear"][i % 2]
+    x = randn(g, (r.randint(1, 2), r.randint(1, 3), r.randint(1, 8), r.randint(1, 8)))
+    kind = (i // 2) % 3
+    if kind == 2:
+        attrs = {"size": pair_attr((r.randint(1, 17), r.randint(1, 17)))}
+    else:
+        factors = [2, 3, 4] if kind == 0 else [0.5, 0.6, 0.75, 1.3, 1.5, 1.7, 2.25, 2.5, 3.1]
+        attrs = {"scale_factor": pair_attr((r.choice(factors), r.choice(factors)))}
+    attrs["mode"] = mode
+    if mode == "bilinear" and r.random() < 0.6:
+        attrs["align_corners"] = r.random() < 0.5
+    return attrs, [x], {}
+
+
+def pad(r, g, i):
+    """Pads (negative ones crop) that nnc's rules allow: edge modes on the ranks PyTorch gives them, reflect below
+    the size, circular within what the crop leaves, every output size at least 1."""
+    mode = ["constant", "reflect", "replicate", "circular"][i % 4]
+    pairs = r.randint(1, 3)
+    rank = {"constant": r.randint(max(pairs, 2), 5), "circular": pairs + 2}.get(mode, pairs + r.randint(1, 2))
+    shape = [r.randint(1, 3)] + [r.randint(1, 6) for _ in range(rank - 1)]
+    pads = []
+    for k in range(pairs):
+        size = shape[-1 - k]
+        while True:
+            before, after = r.randint(-2, 3), r.randint(-2, 3)
+            kept = size + min(before, 0) + min(after, 0)
+            if size + before + after < 1 or kept < 1:
+                continue
+            if mode == "reflect" and max(before, after) >= size:
+                continue
+            if mode == "circular" and max(before, after) > kept:
+                continue
+            break
+        pads += [before, after]
+    attrs = {"pad": pads, "mode": mode}
+    if mode == "constant" and r.random() < 0.5:
+        attrs["value"] = r.choice([-1.5, 0.25, 3.0])
+    return attrs, [randn(g, shape)], {}
+
+
 def with_params(module, params):
     """The module in float64 with the given parameters and buffers."""
     module = module.double()
@@ -294,6 +360,10 @@ GENERATORS = {
     "layernorm": layernorm,
     "groupnorm": groupnorm,
     "instancenorm2d": instancenorm2d,
+    "conv_transpose2d": conv_transpose2d,
+    "adaptive_maxpool2d": adaptive_maxpool2d,
+    "upsample": upsample,
+    "pad": pad,
 }
 
 
@@ -322,7 +392,7 @@ def make_cases(twins, directory, per_op):
                     y = with_params(layer, {k: v.double() for k, v in params.items()})(*[x.double() for x in inputs])
             except RuntimeError:
                 continue  # a configuration torch refuses (e.g. a kernel larger than the padded input)
-            if op in ("maxpool2d", "avgpool2d"):
+            if op in ("maxpool2d", "avgpool2d", "upsample"):
                 attrs["output"] = list(y.shape[2:])
             case_id = f"{op}-{i}"
             files = {}

@@ -15,9 +15,11 @@ float scales_value(std::optional<double> scale, int64_t in, int64_t out) {
   return scale && *scale > 0 ? static_cast<float>(1.0 / *scale) : static_cast<float>(in) / static_cast<float>(out);
 }
 
-int64_t nearest_idx(int64_t o, int64_t in, int64_t out, std::optional<double> scale) {
-  if (out == in) return o;
-  if (out == 2 * in) return o >> 1;
+// PyTorch's NCHW kernel computes every index; its channels-last kernel (nearest_idx), which an input of one
+// channel takes, copies at out == in and halves at out == 2 * in whatever the scale.
+int64_t nearest_source(int64_t o, int64_t in, int64_t out, std::optional<double> scale, bool shortcuts) {
+  if (shortcuts && out == in) return o;
+  if (shortcuts && out == 2 * in) return o >> 1;
   return std::min(static_cast<int64_t>(std::floor(static_cast<float>(o) * scales_value(scale, in, out))), in - 1);
 }
 
@@ -26,7 +28,9 @@ struct Taps {
   float weight;  // of the second
 };
 
+// PyTorch's kernels copy an axis whose size does not change, whatever the scale_factor.
 Taps linear_taps(int64_t o, int64_t in, int64_t out, bool align_corners, std::optional<double> scale) {
+  if (out == in) return {o, o, 0.0f};
   float position = 0;
   if (align_corners) {
     const float s = out > 1 ? static_cast<float>(in - 1) / static_cast<float>(out - 1) : 0.0f;
@@ -58,7 +62,7 @@ Tensor upsample(const Tensor& input, Pair output_size, UpsampleMode mode, bool a
         for (int64_t ox = 0; ox < out.w; ++ox) {
           float& y = output.data()[offset4(out, n, c, oy, ox)];
           if (mode == UpsampleMode::nearest) {
-            y = x[offset4(in, n, c, nearest_idx(oy, in.h, out.h, scale_h), nearest_idx(ox, in.w, out.w, scale_w))];
+            y = x[offset4(in, n, c, nearest_source(oy, in.h, out.h, scale_h, in.c == 1), nearest_source(ox, in.w, out.w, scale_w, in.c == 1))];
             continue;
           }
           const Taps r = linear_taps(oy, in.h, out.h, align_corners, scale_h), t = linear_taps(ox, in.w, out.w, align_corners, scale_w);

@@ -271,7 +271,7 @@ Tensor reference_conv_transpose2d(const ReferenceContext& ctx) {
 
 const OpDef conv_transpose2d_op{
     .schema = {.name = "conv_transpose2d",
-               .suggested_for = {"convtranspose2d", "ConvTranspose2d", "deconv", "deconv2d", "conv2d_transpose"},
+               .suggested_for = {"convtranspose2d", "ConvTranspose2d", "Conv2DTranspose", "deconv", "deconv2d", "conv2d_transpose"},
                .summary = "transposed 2-D convolution over [N, C, H, W], which upsamples (torch.nn.ConvTranspose2d)",
                .attrs = attr_schema<A>({bind(&A::in_channels, optional_int("in_channels", 1)),
                                         bind(&A::out_channels, required_int("out_channels", 1, "the number of output channels")),

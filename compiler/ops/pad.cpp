@@ -140,7 +140,7 @@ Tensor reference_pad(const ReferenceContext& ctx) {
 
 const OpDef pad_op{
     .schema = {.name = "pad",
-               .suggested_for = {"ZeroPad2d", "ReflectionPad2d", "ReplicationPad2d", "ConstantPad2d", "padding"},
+               .suggested_for = {"ZeroPad2d", "ReflectionPad2d", "ReplicationPad2d", "ConstantPad2d", "ZeroPadding2D", "padding"},
                .summary = "padding or cropping of the last dims (torch.nn.functional.pad)",
                .attrs = attr_schema<PadAttrs>(
                    {bind(&PadAttrs::pad, required_int_list("pad", std::numeric_limits<int64_t>::min(),

@@ -162,7 +162,7 @@ Tensor reference_upsample(const ReferenceContext& ctx) {
 
 const OpDef upsample_op{
     .schema = {.name = "upsample",
-               .suggested_for = {"Upsample", "interpolate", "resize", "upsample_bilinear", "upsample_nearest"},
+               .suggested_for = {"Upsample", "UpSampling2D", "interpolate", "resize", "upsample_bilinear", "upsample_nearest"},
                .summary = "resampling of the height and width by nearest or bilinear interpolation (torch.nn.Upsample)",
                .attrs = attr_schema<A>({bind(&A::size, optional_size2("size", 1)),
                                         bind(&A::scale_factor, optional_scale2("scale_factor")),

@@ -5,7 +5,8 @@
     model.layer_outputs          # {layer name: its output}, from the last call
 
 Each layer is its op's PyTorch twin, as the nnc binary given declares it (torch_twins.py). Layers
-are registered under their nnc names, so state_dict() keys are "<layer>.weight",
+are registered under their nnc names, a dotted name as a path of submodules as PyTorch nests them
+("layer1.0.conv1" is the child conv1 of the child 0 of layer1), so state_dict() keys are "<layer>.weight",
 "<layer>.running_mean", ... as in nnc's weights files (PyTorch adds batchnorm's
 "<layer>.num_batches_tracked", which nnc does not use). The model is in eval mode, as nnc
 is: batchnorm uses its running statistics and dropout is the identity. Where PyTorch is more
@@ -25,8 +26,8 @@ import torch_twins  # noqa: E402
 TOP_KEYS = {"name", "input", "weights", "layers", "output"}
 
 
-class NncModel(nn.ModuleDict):
-    """The layers of an nnc model, keyed by layer name, run in order along the model's wiring."""
+class NncModel(nn.Module):
+    """The layers of an nnc model, indexed by layer name, run in order along the model's wiring."""
 
     def __init__(self, twins, model_name, input_name, input_shape):
         super().__init__()
@@ -37,6 +38,30 @@ class NncModel(nn.ModuleDict):
         self.wiring = []  # (layer name, op, names of the tensors it reads), in evaluation order
         self.output_name = None
         self.layer_outputs = {}
+
+    def __getitem__(self, name):
+        return self.get_submodule(name)
+
+    def __setitem__(self, name, layer):
+        """Registers `layer` at the submodule path `name`, with empty modules for the parents not registered yet."""
+        *parents, last = name.split(".")
+        parent = self
+        for part in parents:
+            if part not in parent._modules:
+                parent.add_module(part, nn.Module())
+            parent = parent._modules[part]
+        placeholder = parent._modules.get(last)
+        if placeholder is not None:  # layers named below this one came first: keep them as children
+            for child_name, child in placeholder.named_children():
+                layer.add_module(child_name, child)
+        parent.add_module(last, layer)
+
+    def __contains__(self, name):
+        return any(layer == name for layer, _, _ in self.wiring)
+
+    def values(self):
+        """The layers' modules, in evaluation order."""
+        return [self[name] for name, _, _ in self.wiring]
 
     def run_layer(self, values, name, op, sources):
         """Computes layer `name` from `values` (tensor name -> tensor) and stores its output there."""

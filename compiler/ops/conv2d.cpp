@@ -101,14 +101,7 @@ bool infer_conv2d(InferContext& ctx) {
   if (a.bias.value) ctx.params.push_back({"bias", {out_channels}});
 
   // N * OC * OH * OW * (IC/groups) * KH * KW
-  int64_t macs = 1;
-  for (int64_t f : {in[0], out_channels, out[0], out[1], channels / groups, w.kernel[0], w.kernel[1]}) {
-    auto next = checked::mul(macs, f);
-    if (!next) return ctx.error("size-overflow", fmt::format("{}: its multiply-add count overflows 64-bit integers", ctx.what()));
-    macs = *next;
-  }
-  ctx.macs = macs;
-  return true;
+  return count_macs(ctx, {in[0], out_channels, out[0], out[1], channels / groups, w.kernel[0], w.kernel[1]});
 }
 
 bool has_padding(const Conv2dAttrs& a) {

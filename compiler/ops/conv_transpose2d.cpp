@@ -95,14 +95,7 @@ bool infer_conv_transpose2d(InferContext& ctx) {
   if (a.bias.value) ctx.params.push_back({"bias", {out_channels}});
 
   // N * C * H * W * (OC/groups) * KH * KW: each input element meets each tap of its group's filters.
-  int64_t macs = 1;
-  for (int64_t f : {in[0], channels, in[2], in[3], out_channels / groups, a.kernel_size.value[0], a.kernel_size.value[1]}) {
-    auto next = checked::mul(macs, f);
-    if (!next) return ctx.error("size-overflow", fmt::format("{}: its multiply-add count overflows 64-bit integers", ctx.what()));
-    macs = *next;
-  }
-  ctx.macs = macs;
-  return true;
+  return count_macs(ctx, {in[0], channels, in[2], in[3], out_channels / groups, a.kernel_size.value[0], a.kernel_size.value[1]});
 }
 
 // The outputs o = q*S + r of one phase r along an axis, q in [0, count), and the taps that reach

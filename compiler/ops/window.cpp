@@ -257,4 +257,15 @@ ir::Expr padded_source(ref::PaddingMode mode, const ir::Expr& i, int64_t size) {
   return ir::max(ir::min(mapped, Expr(size - 1)), Expr(0));
 }
 
+bool count_macs(InferContext& ctx, std::initializer_list<int64_t> factors) {
+  int64_t macs = 1;
+  for (int64_t f : factors) {
+    auto next = checked::mul(macs, f);
+    if (!next) return ctx.error("size-overflow", fmt::format("{}: its multiply-add count overflows 64-bit integers", ctx.what()));
+    macs = *next;
+  }
+  ctx.macs = macs;
+  return true;
+}
+
 }  // namespace nnc

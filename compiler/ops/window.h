@@ -4,6 +4,7 @@
 // warning with its suggested fixes; and the groups rule of both convolutions.
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 
 #include "graph/infer_context.h"
@@ -52,6 +53,9 @@ bool infer_window(InferContext& ctx, const WindowOp& op, int64_t in_h, int64_t i
 // `channels` and out_channels. Reports the first that it does not divide, with the nearest values
 // that would.
 bool check_groups(InferContext& ctx, int64_t channels, const Attr<int64_t>& out_channels, const Attr<int64_t>& groups);
+
+// Sets ctx.macs to the product of `factors`; an error when it overflows.
+bool count_macs(InferContext& ctx, std::initializer_list<int64_t> factors);
 
 // Where position `i` of a padded axis (already shifted by the leading pad) reads in an axis of
 // `size` under `mode` (conv2d's padding_mode, pad's mode); for zeros an in-bounds address that the

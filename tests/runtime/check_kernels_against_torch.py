@@ -37,12 +37,15 @@ def pair_attr(value):
     return value[0] if value[0] == value[1] else list(value)
 
 
-def conv2d(r, g, i):
+def conv_window(r, i):
+    """groups, channels in and out, kernel, stride and dilation of a convolution."""
     groups = [1, 1, 2, 3][i % 4]
     cin, cout = groups * r.randint(1, 3), groups * r.randint(1, 3)
-    kernel = (r.randint(1, 4), r.randint(1, 4))
-    stride = (r.randint(1, 3), r.randint(1, 3))
-    dilation = (r.randint(1, 2), r.randint(1, 2))
+    return groups, cin, cout, (r.randint(1, 4), r.randint(1, 4)), (r.randint(1, 3), r.randint(1, 3)), (r.randint(1, 2), r.randint(1, 2))
+
+
+def conv2d(r, g, i):
+    groups, cin, cout, kernel, stride, dilation = conv_window(r, i)
     padding_kind = ["int", "pair", "valid", "same"][(i // 4) % 4]
     padding = {"int": r.randint(0, 2), "pair": [r.randint(0, 2), r.randint(0, 3)], "valid": "valid", "same": "same"}[padding_kind]
     if padding == "same":
@@ -94,7 +97,7 @@ def avgpool2d(r, g, i):
     return attrs, [x], {}
 
 
-def adaptive_avgpool2d(r, g, i):
+def adaptive_pool(r, g, i):
     h, w = r.randint(1, 12), r.randint(1, 12)
     size = (r.randint(1, h + 3), r.randint(1, w + 3))
     x = randn(g, (r.randint(1, 2), r.randint(1, 3), h, w))
@@ -250,11 +253,7 @@ def instancenorm2d(r, g, i):
 
 
 def conv_transpose2d(r, g, i):
-    groups = [1, 1, 2, 3][i % 4]
-    cin, cout = groups * r.randint(1, 3), groups * r.randint(1, 3)
-    kernel = (r.randint(1, 4), r.randint(1, 4))
-    stride = (r.randint(1, 3), r.randint(1, 3))
-    dilation = (r.randint(1, 2), r.randint(1, 2))
+    groups, cin, cout, kernel, stride, dilation = conv_window(r, i)
     padding = (r.randint(0, 2), r.randint(0, 2))
     output_padding = tuple(r.randint(0, max(s, d) - 1) for s, d in zip(stride, dilation))
     bias = r.random() < 0.7
@@ -265,12 +264,6 @@ def conv_transpose2d(r, g, i):
     attrs = {"out_channels": cout, "kernel_size": pair_attr(kernel), "stride": pair_attr(stride), "padding": pair_attr(padding),
              "output_padding": pair_attr(output_padding), "groups": groups, "bias": bias, "dilation": pair_attr(dilation)}
     return attrs, [x], params
-
-
-def adaptive_maxpool2d(r, g, i):
-    h, w = r.randint(1, 12), r.randint(1, 12)
-    size = (r.randint(1, h + 3), r.randint(1, w + 3))
-    return {"output_size": pair_attr(size)}, [randn(g, (r.randint(1, 2), r.randint(1, 3), h, w))], {}
 
 
 def upsample(r, g, i):
@@ -329,7 +322,7 @@ GENERATORS = {
     "conv2d": conv2d,
     "maxpool2d": maxpool2d,
     "avgpool2d": avgpool2d,
-    "adaptive_avgpool2d": adaptive_avgpool2d,
+    "adaptive_avgpool2d": adaptive_pool,
     "batchnorm2d": batchnorm2d,
     "linear": linear,
     "flatten": flatten,
@@ -361,7 +354,7 @@ GENERATORS = {
     "groupnorm": groupnorm,
     "instancenorm2d": instancenorm2d,
     "conv_transpose2d": conv_transpose2d,
-    "adaptive_maxpool2d": adaptive_maxpool2d,
+    "adaptive_maxpool2d": adaptive_pool,
     "upsample": upsample,
     "pad": pad,
 }

@@ -191,24 +191,22 @@ def avgpool2d_cases():
     yield from pool_cases("avgpool2d", [1, 2, 3, [3, 2]], no_pad_count)
 
 
-def adaptive_avgpool2d_cases():
+def adaptive_pool_cases(op):
     for size, shape in itertools.product([1, 2, 3, 5, 7, 9, [2, 3], [1, 8], [None, 2], [3, None], [None, None], 0, [0, 2]],
                                          [[1, 2, 7, 6], [2, 3, 1, 1]]):
-        yield "adaptive_avgpool2d", {"output_size": size}, [shape]
+        yield op, {"output_size": size}, [shape]
     for shape in ([2, 7, 6], [7, 6], [1, 1, 2, 7, 6]):
-        yield "adaptive_avgpool2d", {"output_size": 2}, [shape]
+        yield op, {"output_size": 2}, [shape]
     for size in (-1, [2, -1]):
-        yield "adaptive_avgpool2d", {"output_size": size}, [[1, 2, 7, 6]]
+        yield op, {"output_size": size}, [[1, 2, 7, 6]]
+
+
+def adaptive_avgpool2d_cases():
+    yield from adaptive_pool_cases("adaptive_avgpool2d")
 
 
 def adaptive_maxpool2d_cases():
-    for size, shape in itertools.product([1, 2, 3, 5, 7, 9, [2, 3], [1, 8], [None, 2], [3, None], [None, None], 0, [0, 2]],
-                                         [[1, 2, 7, 6], [2, 3, 1, 1]]):
-        yield "adaptive_maxpool2d", {"output_size": size}, [shape]
-    for shape in ([2, 7, 6], [7, 6], [1, 1, 2, 7, 6]):
-        yield "adaptive_maxpool2d", {"output_size": 2}, [shape]
-    for size in (-1, [2, -1]):
-        yield "adaptive_maxpool2d", {"output_size": size}, [[1, 2, 7, 6]]
+    yield from adaptive_pool_cases("adaptive_maxpool2d")
 
 
 def conv_transpose2d_cases():

@@ -107,6 +107,21 @@ struct Phase {
   int64_t offset = 0, offset_step = 0;
 };
 
+// Keeps the taps of `p` that read the input for some q; the others read only zeros.
+void drop_outside_taps(Phase& p, int64_t input) {
+  using checked::floor_div;
+  // Tap j reads inputs [offset - j*offset_step, count-1 + offset - j*offset_step].
+  const int64_t first = std::max<int64_t>(0, -floor_div(input - 1 - p.offset, p.offset_step));
+  const int64_t last = std::min(p.taps - 1, floor_div(p.count - 1 + p.offset, p.offset_step));
+  if (first > last) {
+    p.taps = 0;
+    return;
+  }
+  p.first_tap += first * p.tap_step;
+  p.offset -= first * p.offset_step;
+  p.taps = last - first + 1;
+}
+
 // An output o receives tap k from input (o + P - k*D) / S when that divides exactly.
 std::vector<Phase> phases_of(const TransposeAxis& x, int64_t out) {
   const int64_t common = std::gcd(x.stride, x.dilation), tap_step = x.stride / common;
@@ -118,6 +133,7 @@ std::vector<Phase> phases_of(const TransposeAxis& x, int64_t out) {
       p.first_tap = k;
       p.taps = (x.kernel - k + tap_step - 1) / tap_step;
       p.offset = (r + x.padding - k * x.dilation) / x.stride;
+      drop_outside_taps(p, x.input);
       break;
     }
     phases.push_back(p);
@@ -125,7 +141,8 @@ std::vector<Phase> phases_of(const TransposeAxis& x, int64_t out) {
   return phases;
 }
 
-// Zeros around the input along an axis, enough that every tap of every phase reads inside.
+// Zeros around the input along an axis, enough that every tap of every phase reads inside; at most
+// count - 1 on either side, since every tap kept reads the input somewhere.
 std::array<int64_t, 2> margins(const std::vector<Phase>& phases, int64_t input) {
   std::array<int64_t, 2> m{};
   for (const Phase& p : phases) {

@@ -150,7 +150,7 @@ const OpDef pad_op{
                .infer = infer_pad},
     .lowering = {.lower = lower_pad, .accepts_epilogue = true},
     .reference = reference_pad,
-    .torch = {.function = "torch.nn.functional.pad"},
+    .torch = {.function = "torch.nn.functional.pad", .args = {always_passed("value")}},  // F.pad's default value is None
 };
 
 const OpRegistration registered(pad_op, 560);

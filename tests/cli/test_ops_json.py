@@ -7,6 +7,7 @@ gives the shape table's output on each of its accepted cases; and nnc_torch refu
     test_ops_json.py --nnc build/bin/nnc [unittest arguments]
 """
 import argparse
+import ast
 import inspect
 import json
 import subprocess
@@ -33,13 +34,26 @@ def nnc_ops(fmt):
 
 
 def signature_defaults(twin):
-    """{keyword: default} of the twin's constructor or function; None when Python cannot read it (a builtin)."""
-    target = twin.get("module") or twin["function"]
+    """{keyword: default} of the twin's constructor or function (inspect.Parameter.empty: none); for a builtin, from
+    the signature its docstring opens with (`pad(input, pad, mode="constant", value=None) -> Tensor`); None when
+    neither can be read."""
+    target = torch_twins.resolve(twin.get("module") or twin["function"])
     try:
-        parameters = inspect.signature(torch_twins.resolve(target)).parameters
+        parameters = inspect.signature(target).parameters
     except (TypeError, ValueError):
-        return None
+        return docstring_defaults(target)
     return {name: p.default for name, p in parameters.items()}
+
+
+def docstring_defaults(target):
+    first = (target.__doc__ or "").strip().split("\n")[0].split("->")[0].strip()
+    try:
+        arguments = ast.parse(f"def {first}: pass").body[0].args
+    except SyntaxError:
+        return None
+    defaults = [inspect.Parameter.empty] * (len(arguments.args) - len(arguments.defaults))
+    defaults += [ast.literal_eval(d) for d in arguments.defaults]
+    return {a.arg: d for a, d in zip(arguments.args, defaults)}
 
 
 def nnc_default(attribute):

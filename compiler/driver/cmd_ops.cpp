@@ -27,6 +27,7 @@ std::string type_name(const AttrSpec& spec) {
     case AttrType::Float: return "float";
     case AttrType::Choice: return fmt::format("one of {}", fmt::join(spec.choices, ", "));
     case AttrType::IntList: return "int or list of ints";
+    case AttrType::Scale2: return "float or [h, w]";
   }
   return "";
 }
@@ -35,6 +36,7 @@ std::string default_text(const AttrSpec& spec) {
   if (spec.required) return "required";
   if (!spec.same_as.empty()) return "= " + spec.same_as;
   if (spec.null_default) return "null";
+  if (spec.optional) return "none";
   if (!spec.has_default) return "inferred; checked when given";
   AttrValue v = default_value(spec, Attrs());
   return format_value(v);
@@ -70,6 +72,7 @@ std::string type_word(AttrType type) {
     case AttrType::Float: return "float";
     case AttrType::Choice: return "choice";
     case AttrType::IntList: return "int_list";
+    case AttrType::Scale2: return "scale2";
   }
   return "";
 }
@@ -91,6 +94,9 @@ json value_json(const AttrValue& v) {
     case AttrType::IntList:
       if (v.list.size() == 1) return v.list[0];
       return v.list;
+    case AttrType::Scale2:
+      if (v.numbers[0] == v.numbers[1]) return v.numbers[0];
+      return json::array({v.numbers[0], v.numbers[1]});
   }
   return nullptr;
 }
@@ -102,6 +108,7 @@ json attribute_json(const AttrSpec& spec) {
   else if (!spec.same_as.empty()) a["same_as"] = spec.same_as;
   else if (spec.has_default) a["default"] = value_json(default_value(spec, Attrs()));
   else if (spec.null_default) a["default"] = nullptr;
+  else if (spec.optional) a["optional"] = true;
   else a["inferred"] = true;
   if (spec.min_int) a["min"] = *spec.min_int;
   if (!spec.choices.empty()) a["choices"] = spec.choices;

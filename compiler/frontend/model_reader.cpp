@@ -657,6 +657,37 @@ void ModelReader::read_attr(Layer& layer, const AttrSpec& spec, const Entry& e) 
     }
     return all;
   };
+  auto read_number = [&](const YAML::Node& n, const std::string& label, const std::string& help) -> std::optional<double> {
+    const std::string text = n.IsScalar() ? n.Scalar() : "";
+    double x = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), x);
+    if (!n.IsScalar() || n.Tag() == "!" || ec != std::errc() || end != text.data() + text.size() || !std::isfinite(x)) {
+      diags_.error("wrong-type", v.loc, fmt::format("{} must be a finite number, but it is {}", label, describe(n)), help);
+      return std::nullopt;
+    }
+    return x;
+  };
+  // A number, or a pair [h, w] of them.
+  auto read_scale2 = [&] {
+    const std::string help = fmt::format("write {}: 2 or {}: [2, 1.5]", spec.name, spec.name);
+    if (!node.IsSequence()) {
+      auto x = read_number(node, what, help);
+      if (x) v.numbers = {*x, *x};
+      return x.has_value();
+    }
+    if (node.size() != 2) {
+      diags_.error("wrong-type", v.loc, fmt::format("{} must be one number or a pair [h, w], but the list has {} entries", what, node.size()), help);
+      return false;
+    }
+    bool both = true;
+    for (int i = 0; i < 2; ++i) {
+      if (is_self_alias(node[i], node, fmt::format("{}[{}]", what, i))) return false;
+      auto x = read_number(node[i], fmt::format("{}[{}]", what, i), help);
+      both = both && x;
+      if (x) v.numbers[static_cast<size_t>(i)] = *x;
+    }
+    return both;
+  };
   auto read_word = [&](const std::vector<std::string>& choices) {
     if (node.IsScalar()) {
       for (const auto& c : choices)
@@ -709,17 +740,14 @@ void ModelReader::read_attr(Layer& layer, const AttrSpec& spec, const Entry& e) 
       break;
     }
     case AttrType::Float: {
-      const std::string text = node.IsScalar() ? node.Scalar() : "";
-      double x = 0;
-      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), x);
-      if (!node.IsScalar() || node.Tag() == "!" || ec != std::errc() || end != text.data() + text.size() || !std::isfinite(x)) {
-        diags_.error("wrong-type", v.loc, fmt::format("{} must be a finite number, but it is {}", what, describe(node)),
-                     fmt::format("write a number such as {} (the default)", spec.default_number));
-        ok = false;
-      }
-      v.number = x;
+      auto x = read_number(node, what, fmt::format("write a number such as {} (the default)", spec.default_number));
+      ok = x.has_value();
+      v.number = x.value_or(0);
       break;
     }
+    case AttrType::Scale2:
+      ok = read_scale2();
+      break;
     case AttrType::Choice:
       ok = read_word(spec.choices);
       break;

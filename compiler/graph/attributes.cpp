@@ -90,6 +90,16 @@ AttrSpec required_int_list(std::string name, std::optional<int64_t> min, std::st
   return s;
 }
 
+AttrSpec optional_size2(std::string name, int64_t min) {
+  AttrSpec s{.name = std::move(name), .type = AttrType::Size2, .optional = true};
+  s.min_int = min;
+  return s;
+}
+
+AttrSpec optional_scale2(std::string name) { return {.name = std::move(name), .type = AttrType::Scale2, .optional = true}; }
+
+AttrSpec optional_bool(std::string name) { return {.name = std::move(name), .type = AttrType::Bool, .optional = true}; }
+
 void Attrs::set(std::string name, AttrValue value) {
   for (auto& [n, v] : values_) {
     if (n == name) {
@@ -149,6 +159,9 @@ std::string format_value(const AttrValue& v) {
     case AttrType::IntList:
       if (v.list.size() == 1) return std::to_string(v.list[0]);
       return fmt::format("[{}]", fmt::join(v.list, ", "));
+    case AttrType::Scale2:
+      if (v.numbers[0] == v.numbers[1]) return fmt::format("{}", v.numbers[0]);
+      return fmt::format("[{}, {}]", v.numbers[0], v.numbers[1]);
   }
   return "";
 }

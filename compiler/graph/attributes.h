@@ -22,14 +22,16 @@ enum class AttrType {
   Float,
   Choice,      // one of a fixed list of words
   IntList,     // 5 or [5, 3, 2]: one size or several (layernorm's normalized_shape)
+  Scale2,      // 1.5 or [2, 1.5]: a factor per spatial axis (upsample's scale_factor)
 };
 
 struct AttrSpec {
   std::string name;
   AttrType type = AttrType::Int;
   bool required = false;
-  bool has_default = false;  // false and not required: optional, checked when given (in_channels)
+  bool has_default = false;  // false and not required: inferred, checked when given (in_channels)
   bool null_default = false;  // optional, and null (no value) when left out or written null (slice's end)
+  bool optional = false;     // may be left out, as PyTorch's None: the op's rule says what then
   std::array<int64_t, 2> default_ints{};
   double default_number = 0;
   bool default_flag = false;
@@ -54,6 +56,10 @@ AttrSpec bool_attr(std::string name, bool def);
 AttrSpec float_attr(std::string name, double def);
 AttrSpec choice_attr(std::string name, std::vector<std::string> choices, std::string def);
 AttrSpec required_int_list(std::string name, std::optional<int64_t> min, std::string hint);
+// Left out as PyTorch's None (upsample's size, scale_factor and align_corners).
+AttrSpec optional_size2(std::string name, int64_t min);
+AttrSpec optional_scale2(std::string name);
+AttrSpec optional_bool(std::string name);
 
 struct AttrValue {
   AttrType type = AttrType::Int;
@@ -62,6 +68,7 @@ struct AttrValue {
   std::array<int64_t, 2> ints{};      // Int: [0]; pairs: [h, w]
   std::array<bool, 2> keep{};         // OutputSize: entry was null
   double number = 0;
+  std::array<double, 2> numbers{};    // Scale2: [h, w]
   bool flag = false;
   std::string word;                   // Choice, or Padding's "same"/"valid"
   std::vector<int64_t> list;          // IntList
@@ -100,7 +107,7 @@ struct Attr {
 // The value an attribute takes when the layer leaves it out.
 AttrValue default_value(const AttrSpec& spec, const Attrs& given_so_far);
 
-// How the value is written in YAML, for messages and the summary: "5", "[5, 3]", "same", "true", "[4, 4, 8]".
+// How the value is written in YAML, for messages and the summary: "5", "[5, 3]", "same", "true", "[4, 4, 8]", "[2, 1.5]".
 std::string format_value(const AttrValue& value);
 
 }  // namespace nnc

@@ -1,8 +1,6 @@
 // conv2d: torch.nn.Conv2d.
 #include <fmt/format.h>
 
-#include <numeric>
-
 #include "lower/lower_context.h"
 #include "lower/register_tile.h"
 #include "nnc/reference.h"
@@ -41,20 +39,6 @@ std::array<std::array<int64_t, 2>, 2> resolved_padding(const Conv2dAttrs& a) {
   return {{{padding.sizes[0], padding.sizes[0]}, {padding.sizes[1], padding.sizes[1]}}};
 }
 
-// "use groups: 4 or 6": the values nearest `groups` that divide both channel counts.
-std::string groups_help(int64_t groups, int64_t in_channels, int64_t out_channels) {
-  const int64_t common = std::gcd(in_channels, out_channels);
-  if (common > (int64_t{1} << 20)) return "in_channels and out_channels must both be multiples of groups";
-  int64_t below = 1, above = 0;
-  for (int64_t d = 1; d <= common; ++d) {
-    if (common % d != 0) continue;
-    if (d < groups) below = d;
-    if (d > groups && !above) above = d;
-  }
-  std::string help = above ? fmt::format("use groups: {} or {}", below, above) : fmt::format("use groups: {}", below);
-  return help + fmt::format(" (groups must divide both {} and {})", in_channels, out_channels);
-}
-
 bool check_padding_mode(InferContext& ctx, const WindowOp& w, int64_t h, int64_t width) {
   const Attr<Padding>& padding = ctx.attrs<Conv2dAttrs>().padding;
   const ref::PaddingMode mode = ctx.attrs<Conv2dAttrs>().padding_mode.value;
@@ -84,28 +68,7 @@ bool infer_conv2d(InferContext& ctx) {
   const Shape& in = ctx.input();
   const int64_t channels = in[1], out_channels = a.out_channels.value, groups = a.groups.value;
   ctx.check_given(a.in_channels, channels, "channels");
-  bool ok = true;
-  const bool in_divisible = channels % groups == 0, out_divisible = out_channels % groups == 0;
-  if (!in_divisible && !out_divisible) {
-    ok = ctx.error("groups-mismatch",
-                   fmt::format("{}: groups {} must divide both the {} channels of its input '{}' and out_channels {}", ctx.what(),
-                               groups, channels, ctx.input_name(), out_channels),
-                   groups_help(groups, channels, out_channels), a.groups.loc);
-  } else if (!in_divisible) {
-    ok = ctx.error("groups-mismatch",
-                   fmt::format("{}: its input '{}' has {} channels, which is not divisible by groups {}", ctx.what(),
-                               ctx.input_name(), channels, groups),
-                   groups_help(groups, channels, out_channels), a.groups.loc);
-  } else if (!out_divisible) {
-    const int64_t lower = out_channels / groups * groups;
-    auto higher = checked::add(lower, groups);
-    std::string help = lower > 0 && higher ? fmt::format("use out_channels: {} or {}", lower, *higher)
-                       : higher            ? fmt::format("use out_channels: {}", *higher)
-                                           : fmt::format("use out_channels: {}", lower);
-    ok = ctx.error("groups-mismatch",
-                   fmt::format("{}: out_channels {} is not divisible by groups {}", ctx.what(), out_channels, groups),
-                   help + fmt::format(" (a multiple of groups {})", groups), a.out_channels.loc);
-  }
+  bool ok = check_groups(ctx, channels, a.out_channels, a.groups);
 
   WindowOp w;
   w.kernel = a.kernel_size.value;
@@ -140,14 +103,7 @@ bool infer_conv2d(InferContext& ctx) {
   if (a.bias.value) ctx.params.push_back({"bias", {out_channels}});
 
   // N * OC * OH * OW * (IC/groups) * KH * KW
-  int64_t macs = 1;
-  for (int64_t f : {in[0], out_channels, out[0], out[1], channels / groups, w.kernel[0], w.kernel[1]}) {
-    auto next = checked::mul(macs, f);
-    if (!next) return ctx.error("size-overflow", fmt::format("{}: its multiply-add count overflows 64-bit integers", ctx.what()));
-    macs = *next;
-  }
-  ctx.macs = macs;
-  return true;
+  return count_macs(ctx, {in[0], out_channels, out[0], out[1], channels / groups, w.kernel[0], w.kernel[1]});
 }
 
 bool has_padding(const Conv2dAttrs& a) {
@@ -181,16 +137,6 @@ int64_t conv2d_scratch(const Layer& layer, const std::vector<Shape>& inputs) {
   return *element_count({in[0], in[1], in[2] + pads[0][0] + pads[0][1], in[3] + pads[1][0] + pads[1][1]});
 }
 
-// Where padded position `i` (already shifted by the leading pad) reads in an axis of `size`.
-ir::Expr source_index(ref::PaddingMode mode, const ir::Expr& i, int64_t size) {
-  using ir::Expr;
-  Expr mapped = i;  // replicate: the clamp below
-  if (mode == ref::PaddingMode::reflect) mapped = ir::select(i < Expr(0), Expr(0) - i, ir::select(i >= Expr(size), Expr(2 * size - 2) - i, i));
-  if (mode == ref::PaddingMode::circular) return i % Expr(size);
-  // The clamp changes nothing for reflect (padding < size) but lets the verifier prove the bounds.
-  return ir::max(ir::min(mapped, Expr(size - 1)), Expr(0));
-}
-
 ir::Stmt pad_input(LowerContext& ctx, const TensorRef& padded) {
   using ir::Expr;
   const TensorRef& in = ctx.input();
@@ -206,7 +152,7 @@ ir::Stmt pad_input(LowerContext& ctx, const TensorRef& padded) {
   return loop_nest(ctx, padded.shape, [&](const std::vector<Expr>& i) {
     std::string ih = ctx.fresh_name("ih"), iw = ctx.fresh_name("iw");
     Expr h = ir::i64_var(ih), w = ir::i64_var(iw);
-    Expr value = ir::Load::make(in.buffer, flat_index(in.shape, {i[0], i[1], source_index(mode, h, in.shape[2]), source_index(mode, w, in.shape[3])}));
+    Expr value = ir::Load::make(in.buffer, flat_index(in.shape, {i[0], i[1], padded_source(mode, h, in.shape[2]), padded_source(mode, w, in.shape[3])}));
     ir::Stmt store = ir::Store::make(padded.buffer, value, flat_index(padded.shape, i));
     return ir::LetStmt::make(ih, i[2] - Expr(pads[0][0]), ir::LetStmt::make(iw, i[3] - Expr(pads[1][0]), store));
   });

@@ -1,5 +1,5 @@
-// The pooling family: maxpool2d, avgpool2d (torch.nn.MaxPool2d, AvgPool2d) and
-// adaptive_avgpool2d (torch.nn.AdaptiveAvgPool2d).
+// The pooling family: maxpool2d, avgpool2d (torch.nn.MaxPool2d, AvgPool2d), adaptive_avgpool2d
+// and adaptive_maxpool2d (torch.nn.AdaptiveAvgPool2d, AdaptiveMaxPool2d).
 #include <fmt/format.h>
 
 #include <limits>
@@ -69,7 +69,7 @@ std::string adaptive_formula(const char* axis, int64_t in, int64_t out) {
   return text + ")";
 }
 
-bool infer_adaptive_avgpool2d(InferContext& ctx) {
+bool infer_adaptive_pool(InferContext& ctx) {
   if (!ctx.expect_rank(4, "[N, C, H, W]")) return false;
   const OutputSize& size = ctx.attrs<AdaptivePoolAttrs>().output_size.value;
   const Shape& in = ctx.input();
@@ -120,20 +120,23 @@ ir::Stmt with_accumulator(LowerContext& ctx, const std::function<ir::Stmt(const 
   return acc.allocate(body(acc));
 }
 
+// The running maximum takes the input element at flat index i; PyTorch's rule: a NaN in the window wins.
+ir::Stmt max_step(LowerContext& ctx, const AccumulatorTile& acc, const Expr& i) {
+  const Expr best = acc.value(0, 0);
+  std::string name = ctx.fresh_name("v");
+  Expr v = ir::Var::make(ir::Type::f32(), name);
+  return ir::LetStmt::make(name, ir::Load::make(ctx.input().buffer, i), acc.set(0, 0, ir::select(v > best || v != v, v, best)));
+}
+
+Expr max_start() { return ir::f32(-std::numeric_limits<float>::infinity()); }
+
 ir::Stmt lower_maxpool2d(LowerContext& ctx) {
-  const TensorRef& in = ctx.input();
   const TensorRef& out = ctx.output();
   return pool_loops(ctx, [&](const PoolWindow& p) {
     return with_accumulator(ctx, [&](const AccumulatorTile& acc) {
-      Expr best = acc.value(0, 0);
-      ir::Stmt taps = window_taps(ctx, p, [&](const Expr& i) {
-        std::string name = ctx.fresh_name("v");
-        Expr v = ir::Var::make(ir::Type::f32(), name);
-        // PyTorch's rule: a NaN in the window wins.
-        return ir::LetStmt::make(name, ir::Load::make(in.buffer, i), acc.set(0, 0, ir::select(v > best || v != v, v, best)));
-      });
-      return ir::Block::make({acc.init(0, 0, ir::f32(-std::numeric_limits<float>::infinity())), taps,
-                              ctx.store_output(flat_index(out.shape, {p.n, p.c, p.oh, p.ow}), best, p.c)});
+      ir::Stmt taps = window_taps(ctx, p, [&](const Expr& i) { return max_step(ctx, acc, i); });
+      return ir::Block::make({acc.init(0, 0, max_start()), taps,
+                              ctx.store_output(flat_index(out.shape, {p.n, p.c, p.oh, p.ow}), acc.value(0, 0), p.c)});
     });
   });
 }
@@ -164,7 +167,15 @@ ir::Stmt lower_avgpool2d(LowerContext& ctx) {
   });
 }
 
-ir::Stmt lower_adaptive_avgpool2d(LowerContext& ctx) {
+// How an adaptive pool folds its window: the accumulator's start, the step per input element
+// (by flat index) and the value stored from the accumulator and the window's element count.
+struct AdaptiveFold {
+  Expr start;
+  std::function<ir::Stmt(const AccumulatorTile&, const Expr&)> step;
+  std::function<Expr(const Expr& acc, const Expr& count)> finish;
+};
+
+ir::Stmt lower_adaptive_pool(LowerContext& ctx, const AdaptiveFold& fold) {
   const TensorRef& in = ctx.input();
   const TensorRef& out = ctx.output();
   const int64_t H = in.shape[2], W = in.shape[3], OH = out.shape[2], OW = out.shape[3];
@@ -175,18 +186,30 @@ ir::Stmt lower_adaptive_avgpool2d(LowerContext& ctx) {
     std::string hs = ctx.fresh_name("h_start"), he = ctx.fresh_name("h_end"), ws = ctx.fresh_name("w_start"), we = ctx.fresh_name("w_end");
     Expr vhs = ir::i64_var(hs), vhe = ir::i64_var(he), vws = ir::i64_var(ws), vwe = ir::i64_var(we);
     ir::Stmt body = with_accumulator(ctx, [&](const AccumulatorTile& acc) {
-      Expr sum = acc.value(0, 0);
       ir::Stmt taps = loop(ctx, "ih", vhs, vhe - vhs, [&](const Expr& ih) {
-        return loop(ctx, "iw", vws, vwe - vws, [&](const Expr& iw) {
-          return acc.set(0, 0, sum + ir::Load::make(in.buffer, flat_index(in.shape, {p.n, p.c, ih, iw})));
-        });
+        return loop(ctx, "iw", vws, vwe - vws, [&](const Expr& iw) { return fold.step(acc, flat_index(in.shape, {p.n, p.c, ih, iw})); });
       });
       Expr count = ir::Cast::make(ir::Type::f32(), (vhe - vhs) * (vwe - vws));
-      return ir::Block::make({acc.init(0, 0, ir::f32(0)), taps,
-                              ctx.store_output(flat_index(out.shape, {p.n, p.c, p.oh, p.ow}), sum / count, p.c)});
+      return ir::Block::make({acc.init(0, 0, fold.start), taps,
+                              ctx.store_output(flat_index(out.shape, {p.n, p.c, p.oh, p.ow}), fold.finish(acc.value(0, 0), count), p.c)});
     });
     return ir::LetStmt::make(hs, h0, ir::LetStmt::make(he, h1, ir::LetStmt::make(ws, w0, ir::LetStmt::make(we, w1, body))));
   });
+}
+
+ir::Stmt lower_adaptive_avgpool2d(LowerContext& ctx) {
+  const TensorRef& in = ctx.input();
+  return lower_adaptive_pool(ctx, {.start = ir::f32(0),
+                                   .step = [&](const AccumulatorTile& acc, const Expr& i) {
+                                     return acc.set(0, 0, acc.value(0, 0) + ir::Load::make(in.buffer, i));
+                                   },
+                                   .finish = [](const Expr& sum, const Expr& count) { return sum / count; }});
+}
+
+ir::Stmt lower_adaptive_maxpool2d(LowerContext& ctx) {
+  return lower_adaptive_pool(ctx, {.start = max_start(),
+                                   .step = [&](const AccumulatorTile& acc, const Expr& i) { return max_step(ctx, acc, i); },
+                                   .finish = [](const Expr& best, const Expr&) { return best; }});
 }
 
 ref::Pair output_hw(const ReferenceContext& ctx) { return {(*ctx.layer.shape)[2], (*ctx.layer.shape)[3]}; }
@@ -205,7 +228,14 @@ Tensor reference_avgpool2d(const ReferenceContext& ctx) {
 
 Tensor reference_adaptive_avgpool2d(const ReferenceContext& ctx) { return ref::adaptive_avgpool2d(ctx.input(), output_hw(ctx)); }
 
+Tensor reference_adaptive_maxpool2d(const ReferenceContext& ctx) { return ref::adaptive_maxpool2d(ctx.input(), output_hw(ctx)); }
+
 using P = PoolAttrs;
+
+AttrSchema adaptive_pool_attrs() {
+  return attr_schema<AdaptivePoolAttrs>(
+      {bind(&AdaptivePoolAttrs::output_size, required_output_size("output_size", "the output height and width, e.g. 1 or [7, 7]"))});
+}
 
 const OpDef maxpool2d_op{
     .schema = {.name = "maxpool2d",
@@ -241,15 +271,25 @@ const OpDef adaptive_avgpool2d_op{
     .schema = {.name = "adaptive_avgpool2d",
                .suggested_for = {"adaptiveavgpool2d", "globalavgpool"},
                .summary = "mean over windows chosen to give a fixed output size (torch.nn.AdaptiveAvgPool2d)",
-               .attrs = attr_schema<AdaptivePoolAttrs>({bind(&AdaptivePoolAttrs::output_size,
-                                                             required_output_size("output_size", "the output height and width, e.g. 1 or [7, 7]"))}),
-               .infer = infer_adaptive_avgpool2d},
+               .attrs = adaptive_pool_attrs(),
+               .infer = infer_adaptive_pool},
     .lowering = {.lower = lower_adaptive_avgpool2d, .accepts_epilogue = true},
     .reference = reference_adaptive_avgpool2d,
     .torch = {.module = "torch.nn.AdaptiveAvgPool2d", .input_rank = 4},
 };
 
-const OpRegistration registered[] = {{maxpool2d_op, 200}, {avgpool2d_op, 210}, {adaptive_avgpool2d_op, 220}};
+const OpDef adaptive_maxpool2d_op{
+    .schema = {.name = "adaptive_maxpool2d",
+               .suggested_for = {"adaptivemaxpool2d", "globalmaxpool"},
+               .summary = "max over windows chosen to give a fixed output size (torch.nn.AdaptiveMaxPool2d)",
+               .attrs = adaptive_pool_attrs(),
+               .infer = infer_adaptive_pool},
+    .lowering = {.lower = lower_adaptive_maxpool2d, .accepts_epilogue = true},
+    .reference = reference_adaptive_maxpool2d,
+    .torch = {.module = "torch.nn.AdaptiveMaxPool2d", .input_rank = 4},
+};
+
+const OpRegistration registered[] = {{maxpool2d_op, 200}, {avgpool2d_op, 210}, {adaptive_avgpool2d_op, 220}, {adaptive_maxpool2d_op, 230}};
 
 }  // namespace
 

@@ -22,6 +22,7 @@
 namespace nnc {
 
 using Pair = std::array<int64_t, 2>;  // [height, width]
+using Scale = std::array<double, 2>;  // a factor per spatial axis, [height, width]
 
 // conv2d's padding: explicit sizes, or the rule `valid` or `same`.
 struct Padding {
@@ -49,6 +50,7 @@ constexpr bool holds(AttrType type) {
   else if constexpr (std::is_same_v<T, bool>) return type == AttrType::Bool;
   else if constexpr (std::is_same_v<T, double>) return type == AttrType::Float;
   else if constexpr (std::is_same_v<T, std::vector<int64_t>>) return type == AttrType::IntList;
+  else if constexpr (std::is_same_v<T, Scale>) return type == AttrType::Scale2;
   else if constexpr (std::is_enum_v<T>) return type == AttrType::Choice;
   else return false;
 }
@@ -71,6 +73,8 @@ T decode(const AttrValue& v, const AttrSpec& spec) {
     return v.number;
   } else if constexpr (std::is_same_v<T, std::vector<int64_t>>) {
     return v.list;
+  } else if constexpr (std::is_same_v<T, Scale>) {
+    return v.numbers;
   } else {
     return static_cast<T>(std::find(spec.choices.begin(), spec.choices.end(), v.word) - spec.choices.begin());
   }

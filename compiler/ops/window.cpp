@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <numeric>
 #include <optional>
 #include <vector>
 
@@ -200,6 +201,70 @@ bool infer_window(InferContext& ctx, const WindowOp& op, int64_t in_h, int64_t i
                 inexact_help(op, a, i, square), loc);
   }
   out = {results[0].output, results[1].output};
+  return true;
+}
+
+namespace {
+
+// "use groups: 4 or 6": the values nearest `groups` that divide both channel counts.
+std::string groups_help(int64_t groups, int64_t in_channels, int64_t out_channels) {
+  const int64_t common = std::gcd(in_channels, out_channels);
+  if (common > (int64_t{1} << 20)) return "in_channels and out_channels must both be multiples of groups";
+  int64_t below = 1, above = 0;
+  for (int64_t d = 1; d <= common; ++d) {
+    if (common % d != 0) continue;
+    if (d < groups) below = d;
+    if (d > groups && !above) above = d;
+  }
+  std::string help = above ? fmt::format("use groups: {} or {}", below, above) : fmt::format("use groups: {}", below);
+  return help + fmt::format(" (groups must divide both {} and {})", in_channels, out_channels);
+}
+
+}  // namespace
+
+bool check_groups(InferContext& ctx, int64_t channels, const Attr<int64_t>& out_channels_attr, const Attr<int64_t>& groups_attr) {
+  const int64_t out_channels = out_channels_attr.value, groups = groups_attr.value;
+  const bool in_divisible = channels % groups == 0, out_divisible = out_channels % groups == 0;
+  if (!in_divisible && !out_divisible)
+    return ctx.error("groups-mismatch",
+                     fmt::format("{}: groups {} must divide both the {} channels of its input '{}' and out_channels {}", ctx.what(),
+                                 groups, channels, ctx.input_name(), out_channels),
+                     groups_help(groups, channels, out_channels), groups_attr.loc);
+  if (!in_divisible)
+    return ctx.error("groups-mismatch",
+                     fmt::format("{}: its input '{}' has {} channels, which is not divisible by groups {}", ctx.what(),
+                                 ctx.input_name(), channels, groups),
+                     groups_help(groups, channels, out_channels), groups_attr.loc);
+  if (!out_divisible) {
+    const int64_t lower = out_channels / groups * groups;
+    auto higher = checked::add(lower, groups);
+    std::string help = lower > 0 && higher ? fmt::format("use out_channels: {} or {}", lower, *higher)
+                       : higher            ? fmt::format("use out_channels: {}", *higher)
+                                           : fmt::format("use out_channels: {}", lower);
+    return ctx.error("groups-mismatch",
+                     fmt::format("{}: out_channels {} is not divisible by groups {}", ctx.what(), out_channels, groups),
+                     help + fmt::format(" (a multiple of groups {})", groups), out_channels_attr.loc);
+  }
+  return true;
+}
+
+ir::Expr padded_source(ref::PaddingMode mode, const ir::Expr& i, int64_t size) {
+  using ir::Expr;
+  Expr mapped = i;  // replicate: the clamp below; zeros: an in-bounds address for the masked load
+  if (mode == ref::PaddingMode::reflect) mapped = ir::select(i < Expr(0), Expr(0) - i, ir::select(i >= Expr(size), Expr(2 * size - 2) - i, i));
+  if (mode == ref::PaddingMode::circular) return i % Expr(size);
+  // The clamp changes nothing for reflect (padding < size) but lets the verifier prove the bounds.
+  return ir::max(ir::min(mapped, Expr(size - 1)), Expr(0));
+}
+
+bool count_macs(InferContext& ctx, std::initializer_list<int64_t> factors) {
+  int64_t macs = 1;
+  for (int64_t f : factors) {
+    auto next = checked::mul(macs, f);
+    if (!next) return ctx.error("size-overflow", fmt::format("{}: its multiply-add count overflows 64-bit integers", ctx.what()));
+    macs = *next;
+  }
+  ctx.macs = macs;
   return true;
 }
 

@@ -1,12 +1,15 @@
 #pragma once
 // The window arithmetic shared by conv2d and the pools: PyTorch's output-size formula per spatial
 // axis, ceil_mode's last-window rule, the worked formula for the summary, and the inexact-window
-// warning with its suggested fixes.
+// warning with its suggested fixes; and the groups rule of both convolutions.
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 
 #include "graph/infer_context.h"
+#include "ir/ir.h"
+#include "nnc/reference.h"
 
 namespace nnc {
 
@@ -45,5 +48,18 @@ struct WindowOp {
 // formulas, reports a kernel larger than the padded input (error) and input rows or columns no
 // window reads (warning with the nearest exact padding, stride or kernel size).
 bool infer_window(InferContext& ctx, const WindowOp& op, int64_t in_h, int64_t in_w, std::array<int64_t, 2>& out);
+
+// A grouped convolution's rule (conv2d, conv_transpose2d): `groups` divides both the input's
+// `channels` and out_channels. Reports the first that it does not divide, with the nearest values
+// that would.
+bool check_groups(InferContext& ctx, int64_t channels, const Attr<int64_t>& out_channels, const Attr<int64_t>& groups);
+
+// Sets ctx.macs to the product of `factors`; an error when it overflows.
+bool count_macs(InferContext& ctx, std::initializer_list<int64_t> factors);
+
+// Where position `i` of a padded axis (already shifted by the leading pad) reads in an axis of
+// `size` under `mode` (conv2d's padding_mode, pad's mode); for zeros an in-bounds address that the
+// caller masks.
+ir::Expr padded_source(ref::PaddingMode mode, const ir::Expr& i, int64_t size);
 
 }  // namespace nnc

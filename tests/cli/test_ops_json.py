@@ -7,6 +7,7 @@ gives the shape table's output on each of its accepted cases; and nnc_torch refu
     test_ops_json.py --nnc build/bin/nnc [unittest arguments]
 """
 import argparse
+import ast
 import inspect
 import json
 import subprocess
@@ -24,8 +25,8 @@ import torch_twins  # noqa: E402
 
 NNC = ""
 TYPES = {"int": int, "size2": (int, list), "padding": (int, list, str), "output_size": (int, list), "bool": bool,
-         "float": float, "choice": str, "int_list": (int, list)}
-PRESENCE = ("required", "default", "same_as", "inferred")
+         "float": float, "choice": str, "int_list": (int, list), "scale2": (int, float, list)}
+PRESENCE = ("required", "default", "same_as", "inferred", "optional")
 
 
 def nnc_ops(fmt):
@@ -33,13 +34,28 @@ def nnc_ops(fmt):
 
 
 def signature_defaults(twin):
-    """{keyword: default} of the twin's constructor or function; None when Python cannot read it (a builtin)."""
-    target = twin.get("module") or twin["function"]
+    """{keyword: default} of the twin's constructor or function (inspect.Parameter.empty: none); for a builtin, from
+    the signature its docstring opens with (`pad(input, pad, mode="constant", value=None) -> Tensor`); None when
+    neither can be read, or when that signature is an overload without the twin's keywords (torch.mean's first)."""
+    target = torch_twins.resolve(twin.get("module") or twin["function"])
     try:
-        parameters = inspect.signature(torch_twins.resolve(target)).parameters
+        parameters = inspect.signature(target).parameters
     except (TypeError, ValueError):
-        return None
+        defaults = docstring_defaults(target)
+        keywords = {arg["keyword"] for arg in twin["args"] if arg["keyword"] is not None}
+        return defaults if defaults is not None and keywords <= set(defaults) else None
     return {name: p.default for name, p in parameters.items()}
+
+
+def docstring_defaults(target):
+    first = (target.__doc__ or "").strip().split("\n")[0].split("->")[0].strip()
+    try:
+        arguments = ast.parse(f"def {first}: pass").body[0].args
+    except SyntaxError:
+        return None
+    defaults = [inspect.Parameter.empty] * (len(arguments.args) - len(arguments.defaults))
+    defaults += [ast.literal_eval(d) for d in arguments.defaults]
+    return {a.arg: d for a, d in zip(arguments.args, defaults)}
 
 
 def nnc_default(attribute):
@@ -136,9 +152,15 @@ class Twins(unittest.TestCase):
                         # Declared only where PyTorch's default differs or cannot be read.
                         if defaults is not None:
                             self.assertNotEqual(defaults[arg["keyword"]], nnc_default(a))
+                    elif "optional" in a:
+                        self.assertIsNotNone(defaults, "a function's defaults cannot be read")
+                        self.assertIsNone(defaults[arg["keyword"]])
                     elif "required" in a and defaults is None:
                         pass  # always given, so nothing relies on the builtin's unreadable default
-                    elif "required" in a or "inferred" in a:
+                    elif "required" in a:
+                        # None: PyTorch's "all of them" (torch.squeeze's dim), which nnc asks to be written out.
+                        self.assertIn(defaults[arg["keyword"]], (inspect.Parameter.empty, None))
+                    elif "inferred" in a:
                         self.assertIsNotNone(defaults, "a function's signature cannot be read")
                         self.assertIs(defaults[arg["keyword"]], inspect.Parameter.empty)
                     else:

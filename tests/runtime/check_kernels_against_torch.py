@@ -37,12 +37,15 @@ def pair_attr(value):
     return value[0] if value[0] == value[1] else list(value)
 
 
-def conv2d(r, g, i):
+def conv_window(r, i):
+    """groups, channels in and out, kernel, stride and dilation of a convolution."""
     groups = [1, 1, 2, 3][i % 4]
     cin, cout = groups * r.randint(1, 3), groups * r.randint(1, 3)
-    kernel = (r.randint(1, 4), r.randint(1, 4))
-    stride = (r.randint(1, 3), r.randint(1, 3))
-    dilation = (r.randint(1, 2), r.randint(1, 2))
+    return groups, cin, cout, (r.randint(1, 4), r.randint(1, 4)), (r.randint(1, 3), r.randint(1, 3)), (r.randint(1, 2), r.randint(1, 2))
+
+
+def conv2d(r, g, i):
+    groups, cin, cout, kernel, stride, dilation = conv_window(r, i)
     padding_kind = ["int", "pair", "valid", "same"][(i // 4) % 4]
     padding = {"int": r.randint(0, 2), "pair": [r.randint(0, 2), r.randint(0, 3)], "valid": "valid", "same": "same"}[padding_kind]
     if padding == "same":
@@ -94,7 +97,7 @@ def avgpool2d(r, g, i):
     return attrs, [x], {}
 
 
-def adaptive_avgpool2d(r, g, i):
+def adaptive_pool(r, g, i):
     h, w = r.randint(1, 12), r.randint(1, 12)
     size = (r.randint(1, h + 3), r.randint(1, w + 3))
     x = randn(g, (r.randint(1, 2), r.randint(1, 3), h, w))
@@ -355,6 +358,60 @@ def pixel_shuffle(r, g, i):
     factor = r.randint(1, 3)
     shape = random_shape(r, (0, 2), 2) + [factor * factor * r.randint(1, 3), r.randint(1, 4), r.randint(1, 4)]
     return {"upscale_factor": factor}, [randn(g, shape)], {}
+def conv_transpose2d(r, g, i):
+    groups, cin, cout, kernel, stride, dilation = conv_window(r, i)
+    padding = (r.randint(0, 2), r.randint(0, 2))
+    output_padding = tuple(r.randint(0, max(s, d) - 1) for s, d in zip(stride, dilation))
+    bias = r.random() < 0.7
+    x = randn(g, (r.randint(1, 2), cin, r.randint(1, 6), r.randint(1, 6)))
+    params = {"weight": randn(g, (cin, cout // groups) + kernel, 0.5)}
+    if bias:
+        params["bias"] = randn(g, (cout,))
+    attrs = {"out_channels": cout, "kernel_size": pair_attr(kernel), "stride": pair_attr(stride), "padding": pair_attr(padding),
+             "output_padding": pair_attr(output_padding), "groups": groups, "bias": bias, "dilation": pair_attr(dilation)}
+    return attrs, [x], params
+
+
+def upsample(r, g, i):
+    mode = ["nearest", "bilinear"][i % 2]
+    x = randn(g, (r.randint(1, 2), r.randint(1, 3), r.randint(1, 8), r.randint(1, 8)))
+    kind = (i // 2) % 3
+    if kind == 2:
+        attrs = {"size": pair_attr((r.randint(1, 17), r.randint(1, 17)))}
+    else:
+        factors = [2, 3, 4] if kind == 0 else [0.5, 0.6, 0.75, 1.3, 1.5, 1.7, 2.25, 2.5, 3.1]
+        attrs = {"scale_factor": pair_attr((r.choice(factors), r.choice(factors)))}
+    attrs["mode"] = mode
+    if mode == "bilinear" and r.random() < 0.6:
+        attrs["align_corners"] = r.random() < 0.5
+    return attrs, [x], {}
+
+
+def pad(r, g, i):
+    """Pads (negative ones crop) that nnc's rules allow: edge modes on the ranks PyTorch gives them, reflect below
+    the size, circular within what the crop leaves, every output size at least 1."""
+    mode = ["constant", "reflect", "replicate", "circular"][i % 4]
+    pairs = r.randint(1, 3)
+    rank = {"constant": r.randint(max(pairs, 2), 5), "circular": pairs + 2}.get(mode, pairs + r.randint(1, 2))
+    shape = [r.randint(1, 3)] + [r.randint(1, 6) for _ in range(rank - 1)]
+    pads = []
+    for k in range(pairs):
+        size = shape[-1 - k]
+        while True:
+            before, after = r.randint(-2, 3), r.randint(-2, 3)
+            kept = size + min(before, 0) + min(after, 0)
+            if size + before + after < 1 or kept < 1:
+                continue
+            if mode == "reflect" and max(before, after) >= size:
+                continue
+            if mode == "circular" and max(before, after) > kept:
+                continue
+            break
+        pads += [before, after]
+    attrs = {"pad": pads, "mode": mode}
+    if mode == "constant" and r.random() < 0.5:
+        attrs["value"] = r.choice([-1.5, 0.25, 3.0])
+    return attrs, [randn(g, shape)], {}
 
 
 def with_params(module, params):
@@ -372,7 +429,7 @@ GENERATORS = {
     "conv2d": conv2d,
     "maxpool2d": maxpool2d,
     "avgpool2d": avgpool2d,
-    "adaptive_avgpool2d": adaptive_avgpool2d,
+    "adaptive_avgpool2d": adaptive_pool,
     "batchnorm2d": batchnorm2d,
     "linear": linear,
     "flatten": flatten,
@@ -415,6 +472,10 @@ GENERATORS = {
     "slice": slice_along,
     "channel_shuffle": channel_shuffle,
     "pixel_shuffle": pixel_shuffle,
+    "conv_transpose2d": conv_transpose2d,
+    "adaptive_maxpool2d": adaptive_pool,
+    "upsample": upsample,
+    "pad": pad,
 }
 
 
@@ -443,7 +504,7 @@ def make_cases(twins, directory, per_op):
                     y = with_params(layer, {k: v.double() for k, v in params.items()})(*[x.double() for x in inputs])
             except RuntimeError:
                 continue  # a configuration torch refuses (e.g. a kernel larger than the padded input)
-            if op in ("maxpool2d", "avgpool2d"):
+            if op in ("maxpool2d", "avgpool2d", "upsample"):
                 attrs["output"] = list(y.shape[2:])
             case_id = f"{op}-{i}"
             files = {}

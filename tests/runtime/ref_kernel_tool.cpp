@@ -64,6 +64,31 @@ Tensor conv2d(const std::vector<Tensor>& in, const std::map<std::string, Tensor>
   return ref::conv2d(in.at(0), weight, bias == params.end() ? nullptr : &bias->second, p);
 }
 
+Tensor conv_transpose2d(const std::vector<Tensor>& in, const std::map<std::string, Tensor>& params, const json& a) {
+  ref::ConvTranspose2dParams p{.stride = pair(a, "stride", 1), .padding = pair(a, "padding", 0),
+                               .output_padding = pair(a, "output_padding", 0), .dilation = pair(a, "dilation", 1),
+                               .groups = a.value("groups", int64_t{1})};
+  auto bias = params.find("bias");
+  return ref::conv_transpose2d(in.at(0), params.at("weight"), bias == params.end() ? nullptr : &bias->second, p);
+}
+
+Tensor upsample(const std::vector<Tensor>& in, const json& a) {
+  std::optional<ref::Scales> scales;
+  if (a.contains("scale_factor")) {
+    const json& s = a.at("scale_factor");
+    scales = s.is_array() ? ref::Scales{s.at(0).get<double>(), s.at(1).get<double>()} : ref::Scales{s.get<double>(), s.get<double>()};
+  }
+  const ref::UpsampleMode mode = a.value("mode", "nearest") == "bilinear" ? ref::UpsampleMode::bilinear : ref::UpsampleMode::nearest;
+  return ref::upsample(in.at(0), pair(a, "output", 1), mode, a.value("align_corners", false), scales);
+}
+
+Tensor pad(const std::vector<Tensor>& in, const json& a) {
+  const json& sizes = a.at("pad");
+  const std::vector<int64_t> pads = sizes.is_array() ? sizes.get<std::vector<int64_t>>() : std::vector<int64_t>{sizes.get<int64_t>()};
+  const std::string mode = a.value("mode", "constant");
+  return ref::pad(in.at(0), pads, padding_mode(mode == "constant" ? "zeros" : mode), a.value("value", 0.0));
+}
+
 std::vector<const Tensor*> pointers(const std::vector<Tensor>& in) {
   std::vector<const Tensor*> out;
   for (const Tensor& t : in) out.push_back(&t);
@@ -87,6 +112,10 @@ Tensor run(const std::string& op, const std::vector<Tensor>& in, const std::map<
                                      .output = pair(a, "output", 0)});
   }
   if (op == "adaptive_avgpool2d") return ref::adaptive_avgpool2d(in.at(0), pair(a, "output_size", 1));
+  if (op == "adaptive_maxpool2d") return ref::adaptive_maxpool2d(in.at(0), pair(a, "output_size", 1));
+  if (op == "conv_transpose2d") return conv_transpose2d(in, params, a);
+  if (op == "upsample") return upsample(in, a);
+  if (op == "pad") return pad(in, a);
   if (op == "batchnorm2d")
     return ref::batchnorm2d(in.at(0), params.at("weight"), params.at("bias"), params.at("running_mean"),
                             params.at("running_var"), a.value("eps", 1e-5));

@@ -61,6 +61,25 @@ def slice_length(attrs, shape):
     return len(range(shape[dim])[attrs.get("start", 0):attrs.get("end"):step])
 
 
+def pad_pairs(attrs, shape):
+    """(size, before, after) of each dim a pad pads, the last dim first."""
+    pad = attrs["pad"] if isinstance(attrs["pad"], list) else [attrs["pad"]]
+    return [(shape[-1 - i], pad[2 * i], pad[2 * i + 1]) for i in range(min(len(pad) // 2, len(shape)))]
+
+
+def pad_sizes(attrs, shape):
+    return [size + before + after for size, before, after in pad_pairs(attrs, shape)]
+
+
+def circular_overreach(attrs, shape):
+    """Whether a circular pad wraps further than the dim left after cropping."""
+    for size, before, after in pad_pairs(attrs, shape):
+        kept = size + min(before, 0) + min(after, 0)
+        if kept >= 1 and max(before, after) > kept:
+            return True
+    return False
+
+
 CONTRACT_ERRORS = [
     ("nnc's multihead_attention takes 3-D inputs only (PyTorch also accepts unbatched 2-D)",
      lambda twins, op, attrs, inputs: op == "multihead_attention" and any(len(shape) != 3 for shape in inputs)),
@@ -70,7 +89,8 @@ CONTRACT_ERRORS = [
     ("nnc's image ops take a 4-D [N, C, H, W] input only (PyTorch also accepts unbatched 3-D)",
      lambda twins, op, attrs, inputs: twins.contract_problem(op, inputs) is not None),
     ("nnc rejects a size of 0 (an empty tensor); PyTorch returns a tensor with no elements",
-     lambda twins, op, attrs, inputs: (op == "adaptive_avgpool2d" and 0 in as_pair(attrs["output_size"]))
+     lambda twins, op, attrs, inputs: (op in ("adaptive_avgpool2d", "adaptive_maxpool2d") and 0 in as_pair(attrs["output_size"]))
+     or (op == "pad" and 0 in pad_sizes(attrs, inputs[0]))
      or (op == "linear" and attrs["out_features"] == 0) or (op == "parameter" and 0 in attrs["shape"])),
     ("nnc requires a positive batchnorm eps; PyTorch accepts any value",
      lambda twins, op, attrs, inputs: op == "batchnorm2d" and attrs.get("eps", 1e-5) <= 0),
@@ -81,6 +101,8 @@ CONTRACT_ERRORS = [
     ("nnc rejects an empty result (nnc tensors are never empty); PyTorch returns a tensor with no elements",
      lambda twins, op, attrs, inputs: (op == "reshape" and 0 in as_list(attrs["shape"]))
      or (op == "slice" and slice_length(attrs, inputs[0]) == 0)),
+    ("nnc refuses circular padding beyond what the crop leaves; PyTorch then copies from memory it has not written",
+     lambda twins, op, attrs, inputs: op == "pad" and attrs.get("mode") == "circular" and circular_overreach(attrs, inputs[0])),
     ("nnc rejects softplus beta 0; PyTorch divides by it, giving inf or NaN everywhere",
      lambda twins, op, attrs, inputs: op == "softplus" and attrs.get("beta", 1.0) == 0),
 ]
@@ -189,14 +211,90 @@ def avgpool2d_cases():
     yield from pool_cases("avgpool2d", [1, 2, 3, [3, 2]], no_pad_count)
 
 
-def adaptive_avgpool2d_cases():
+def adaptive_pool_cases(op):
     for size, shape in itertools.product([1, 2, 3, 5, 7, 9, [2, 3], [1, 8], [None, 2], [3, None], [None, None], 0, [0, 2]],
                                          [[1, 2, 7, 6], [2, 3, 1, 1]]):
-        yield "adaptive_avgpool2d", {"output_size": size}, [shape]
+        yield op, {"output_size": size}, [shape]
     for shape in ([2, 7, 6], [7, 6], [1, 1, 2, 7, 6]):
-        yield "adaptive_avgpool2d", {"output_size": 2}, [shape]
+        yield op, {"output_size": 2}, [shape]
     for size in (-1, [2, -1]):
-        yield "adaptive_avgpool2d", {"output_size": size}, [[1, 2, 7, 6]]
+        yield op, {"output_size": size}, [[1, 2, 7, 6]]
+
+
+def adaptive_avgpool2d_cases():
+    yield from adaptive_pool_cases("adaptive_avgpool2d")
+
+
+def adaptive_maxpool2d_cases():
+    yield from adaptive_pool_cases("adaptive_maxpool2d")
+
+
+def conv_transpose2d_cases():
+    # Kernel, stride and padding (DCGAN's 4/2/1 among them), including padding that crops everything.
+    for k, s, p in itertools.product([1, 2, 3, 4, 5, [3, 2]], [1, 2, 3, [2, 1]], [0, 1, 2, [3, 0]]):
+        yield "conv_transpose2d", {"in_channels": 3, "out_channels": 4, "kernel_size": k,
+                                   **optional("stride", s, 1), **optional("padding", p, 0)}, [[1, 3, 2, 3]]
+    # output_padding: smaller than the stride or the dilation, or not.
+    for op, s, d in itertools.product([0, 1, 2, 3, [1, 0], [0, 2]], [1, 2, 3, [2, 1]], [1, 2, [1, 3]]):
+        yield "conv_transpose2d", {"out_channels": 2, "kernel_size": 3, "output_padding": op,
+                                   **optional("stride", s, 1), **optional("dilation", d, 1)}, [[1, 2, 4, 5]]
+    # Groups; channels not divisible by groups.
+    for c_in, c_out, g in itertools.product([4, 6], [3, 4, 6, 8], [1, 2, 3, 4, 6]):
+        yield "conv_transpose2d", {"in_channels": c_in, "out_channels": c_out, "kernel_size": 4, "stride": 2, "padding": 1,
+                                   **optional("groups", g, 1)}, [[2, c_in, 3, 3]]
+    # in_channels inferred and checked; bias; ranks other than 4.
+    yield "conv_transpose2d", {"out_channels": 5, "kernel_size": 3}, [[2, 3, 6, 6]]
+    yield "conv_transpose2d", {"in_channels": 4, "out_channels": 5, "kernel_size": 3}, [[2, 3, 6, 6]]
+    yield "conv_transpose2d", {"out_channels": 5, "kernel_size": 3, "bias": False}, [[2, 3, 6, 6]]
+    yield "conv_transpose2d", {"in_channels": 100, "out_channels": 512, "kernel_size": 4, "bias": False}, [[1, 100, 1, 1]]
+    for shape in ([3, 6, 6], [2, 3], [1, 1, 3, 6, 6]):
+        yield "conv_transpose2d", {"out_channels": 5, "kernel_size": 3}, [shape]
+    for attrs in ({"kernel_size": 0}, {"kernel_size": 3, "stride": 0}, {"kernel_size": 3, "dilation": 0},
+                  {"kernel_size": 3, "padding": -1}, {"kernel_size": 3, "output_padding": -1}, {"kernel_size": 3, "groups": 0}):
+        yield "conv_transpose2d", {"out_channels": 2, **attrs}, [[1, 2, 4, 4]]
+
+
+def upsample_cases():
+    shapes = ([1, 2, 5, 7], [2, 3, 1, 1], [1, 1, 3, 4])
+    # scale_factor: integer, fractional, per axis, shrinking, too small to leave a row.
+    for mode, scale, shape in itertools.product(["nearest", "bilinear"], [1, 2, 3, 1.5, 0.5, 1.7, 2.25, [2, 1], [1.5, 3], [0.6, 2],
+                                                                           0.1], shapes):
+        yield "upsample", {"scale_factor": scale, **optional("mode", mode, "nearest")}, [shape]
+    for mode, size, shape in itertools.product(["nearest", "bilinear"], [1, 4, 10, [3, 8], [7, 2]], shapes):
+        yield "upsample", {"size": size, **optional("mode", mode, "nearest")}, [shape]
+    # align_corners: bilinear only.
+    for mode, corners in itertools.product(["nearest", "bilinear"], [False, True]):
+        yield "upsample", {"scale_factor": 2, "mode": mode, "align_corners": corners}, [[1, 2, 3, 3]]
+        yield "upsample", {"size": [4, 6], "mode": mode, "align_corners": corners}, [[1, 2, 3, 3]]
+    # size and scale_factor: exactly one of them.
+    yield "upsample", {}, [[1, 2, 3, 3]]
+    yield "upsample", {"size": 6, "scale_factor": 2}, [[1, 2, 3, 3]]
+    yield "upsample", {"mode": "bilinear"}, [[1, 2, 3, 3]]
+    for attrs in ({"scale_factor": 0}, {"scale_factor": -2}, {"size": 0}, {"size": [4, -1]}):
+        yield "upsample", attrs, [[1, 2, 3, 3]]
+    for shape in ([2, 3, 3], [1, 1, 2, 3, 3]):
+        yield "upsample", {"scale_factor": 2}, [shape]
+
+
+def pad_cases():
+    # constant: one to all dims, cropping, a value.
+    for pad, shape in itertools.product([[1, 1], [0, 2], [1, 2, 3, 4], [-1, 1], [-2, -1, 1, 0], [1, 1, 1, 1, 1, 1],
+                                         [1, 0, 0, 1, 1, 0, 0, 1], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [1], [1, 2, 3], [-3, 0], [-2, -2]],
+                                        [[2, 3], [1, 2, 3], [1, 2, 3, 4]]):
+        yield "pad", {"pad": pad}, [shape]
+    yield "pad", {"pad": [1, 1], "value": 2.5}, [[1, 2, 3, 4]]
+    yield "pad", {"pad": [2, 0, 1, 3], "mode": "constant", "value": -1.0}, [[1, 2, 3, 4]]
+    # The edge modes: the ranks each takes, the size limits, negative sizes, value.
+    for mode, pad, shape in itertools.product(["reflect", "replicate", "circular"],
+                                              [[1, 1], [1, 2, 0, 1], [1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1, 1]],
+                                              [[3, 4], [2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4, 4], [1, 1, 2, 3, 4, 4]]):
+        yield "pad", {"pad": pad, "mode": mode}, [shape]
+    for mode, pad in itertools.product(["reflect", "replicate", "circular"],
+                                       [[3, 3], [4, 0], [0, 4], [5, 0], [2, -1], [-1, 2], [-2, 4], [3, -3], [-1, -1], [-3, 0],
+                                        [-4, 1], [-2, -2], [-3, -2]]):
+        yield "pad", {"pad": pad + [0, 0], "mode": mode}, [[1, 2, 3, 4]]
+    for mode, value in itertools.product(["reflect", "replicate", "circular"], [0.0, 1.0]):
+        yield "pad", {"pad": [1, 1, 1, 1], "mode": mode, "value": value}, [[1, 2, 3, 4]]
 
 
 def batchnorm2d_cases():
@@ -448,7 +546,8 @@ CASES = [conv2d_cases, maxpool2d_cases, avgpool2d_cases, adaptive_avgpool2d_case
          linear_cases, flatten_cases, softmax_cases, elementwise_cases, add_cases, concat_cases,
          binary_cases, zoo_activation_cases, layernorm_cases, groupnorm_cases, instancenorm2d_cases, mean_cases,
          parameter_cases, matmul_cases, multihead_attention_cases, reshape_cases, squeeze_cases, unsqueeze_cases,
-         permute_cases, transpose_cases, select_cases, slice_cases, channel_shuffle_cases, pixel_shuffle_cases]
+         permute_cases, transpose_cases, select_cases, slice_cases, channel_shuffle_cases, pixel_shuffle_cases,
+         conv_transpose2d_cases, upsample_cases, pad_cases, adaptive_maxpool2d_cases]
 
 
 def main():

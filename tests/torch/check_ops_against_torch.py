@@ -27,7 +27,8 @@ QUOTA = {"conv2d": 50, "maxpool2d": 32, "avgpool2d": 32, "concat": 16, "adaptive
          "relu": 3, "sigmoid": 3, "tanh": 3, "silu": 3, "sub": 6, "mul": 6, "div": 6, "layernorm": 8, "groupnorm": 8,
          "instancenorm2d": 6, "mean": 10, "parameter": 3, "matmul": 12, "multihead_attention": 10,
          "reshape": 8, "squeeze": 6, "unsqueeze": 6, "permute": 8, "transpose": 8, "select": 8,
-         "slice": 16, "channel_shuffle": 6, "pixel_shuffle": 6}
+         "slice": 16, "channel_shuffle": 6, "pixel_shuffle": 6,
+         "conv_transpose2d": 30, "upsample": 24, "pad": 24, "adaptive_maxpool2d": 8}
 # Cases of every other op in the table.
 DEFAULT_QUOTA = 3
 # Cases sampled first for each tag (see tags()).
@@ -88,7 +89,29 @@ def tags(case):
                 found.add("count_include_pad false")
         if max(dilation) > 1:
             found.add("dilation")
-    elif op == "adaptive_avgpool2d":
+    elif op == "conv_transpose2d":
+        for name, default in (("stride", 1), ("padding", 0), ("output_padding", 0), ("dilation", 1)):
+            if max(pair(a.get(name, default))) > default:
+                found.add(name)
+        if a.get("groups", 1) > 1:
+            found.add("groups")
+        if a.get("bias") is False:
+            found.add("bias false")
+    elif op == "upsample":
+        mode = a.get("mode", "nearest")
+        scale = a.get("scale_factor")
+        if scale is not None:
+            fractional = any(float(f) != int(f) for f in pair(scale))
+            found.add(f"{mode}, {'fractional' if fractional else 'integer'} scale_factor")
+        else:
+            found.add(f"{mode}, size")
+        if a.get("align_corners"):
+            found.add("align_corners")
+    elif op == "pad":
+        found.add(f"mode {a.get('mode', 'constant')}")
+        if min(a["pad"]) < 0:
+            found.add("cropping")
+    elif op in ("adaptive_avgpool2d", "adaptive_maxpool2d"):
         size = a["output_size"] if isinstance(a["output_size"], list) else [a["output_size"]] * 2
         if None in size:
             found.add("output_size with null")
@@ -166,6 +189,12 @@ REQUIRED_TAGS = {
     "reshape: -1", "squeeze: dim not of size 1",
     "unsqueeze: new last dim", "permute: negative dims", "select: negative index", "slice: negative bound",
     "slice: clamped bound", "slice: end null", "slice: step > 1", "pixel_shuffle: 3-dim input",
+    "conv_transpose2d: stride", "conv_transpose2d: padding", "conv_transpose2d: output_padding",
+    "conv_transpose2d: dilation", "conv_transpose2d: groups", "conv_transpose2d: bias false",
+    "upsample: nearest, integer scale_factor", "upsample: nearest, fractional scale_factor", "upsample: nearest, size",
+    "upsample: bilinear, integer scale_factor", "upsample: bilinear, fractional scale_factor", "upsample: bilinear, size",
+    "upsample: align_corners", "pad: mode constant", "pad: mode reflect", "pad: mode replicate", "pad: mode circular",
+    "pad: cropping", "adaptive_maxpool2d: uneven windows", "adaptive_maxpool2d: output_size with null",
 }
 
 

@@ -37,14 +37,15 @@ class Case:
 
 
 def randomize(model, seed):
-    """Seeded parameters: conv and linear uniform in +-1/sqrt(fan_in) (PyTorch's default range); a norm's affine
+    """Seeded parameters: conv, transposed conv and linear uniform in +-1/sqrt(fan_in) (PyTorch's default range,
+    fan_in from weight dim 1 on); a norm's affine
     (weight and bias) and batchnorm's running mean and variance all away from the identity; prelu slopes of both
     signs, one per channel; attention's projections and biases (zero by default) uniform in +-1/sqrt(E); a
     parameter standard normal."""
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         for module in model.values():
-            if isinstance(module, (torch.nn.Conv2d, torch.nn.Linear)):
+            if isinstance(module, (torch.nn.Conv2d, torch.nn.ConvTranspose2d, torch.nn.Linear)):
                 bound = module.weight[0].numel() ** -0.5
                 for p in module.parameters():
                     p.copy_((torch.rand(p.shape, generator=g) * 2 - 1) * bound)

@@ -38,10 +38,7 @@ TOLERANCE = 1e-3  # times max|ref|
 
 # Models that cannot run until these ops are in nnc: the ops their export uses that nnc does not know yet. Take a
 # model off this list (or an op off its entry) when the branch that adds the ops merges.
-WAITING_FOR = {
-    "fcn_resnet50": {"upsample"},
-    "lraspp_mobilenet_v3_large": {"upsample"},
-}
+WAITING_FOR = {}
 
 # Models nnc's contract cannot express: a text the exporter's error must contain.
 UNSUPPORTED = {

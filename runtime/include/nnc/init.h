@@ -5,6 +5,8 @@
 //   conv2d, linear  weight and bias: init_uniform_fan_in(t, fan_in(weight shape), seed, key)
 //                   (torch: kaiming_uniform_(a=sqrt(5)) for the weight, which is U(-b, b) with b = 1/sqrt(fan_in),
 //                   and U(-b, b) for the bias with the weight's fan_in)
+//   conv_transpose2d  the same; its weight is [in, out/groups, kh, kw], so fan_in (dim 1 on, as torch computes
+//                   it) is out/groups*kh*kw
 //   batchnorm2d     weight 1, bias 0, running_mean 0, running_var 1: fill(t, value)
 //   multihead_attention in_proj_weight: init_xavier_uniform (torch: xavier_uniform_); out_proj.weight as linear's
 //   parameter       init_normal (torch.randn)

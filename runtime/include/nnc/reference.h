@@ -29,6 +29,15 @@ struct Conv2dParams {
 // input [N, C, H, W], weight [OC, C/groups, KH, KW], bias [OC] or null. The output size is floor's.
 Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias, const Conv2dParams& p);
 
+struct ConvTranspose2dParams {
+  Pair stride{1, 1}, padding{0, 0}, output_padding{0, 0}, dilation{1, 1};
+  int64_t groups = 1;
+};
+
+// input [N, C, H, W], weight [C, OC/groups, KH, KW], bias [OC] or null. Output per axis
+// (H-1)*S - 2P + D*(KH-1) + output_padding + 1.
+Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor* bias, const ConvTranspose2dParams& p);
+
 struct MaxPool2dParams {
   Pair kernel{1, 1}, stride{1, 1}, padding{0, 0}, dilation{1, 1};
   Pair output{0, 0};  // OH, OW as the caller computed them (ceil_mode is decided there)
@@ -49,6 +58,8 @@ Tensor avgpool2d(const Tensor& input, const AvgPool2dParams& p);
 
 // Output cell i along an axis of size `in` averages [floor(i*in/out), ceil((i+1)*in/out)).
 Tensor adaptive_avgpool2d(const Tensor& input, Pair output);
+// The same windows' maxima; NaN propagates as in PyTorch.
+Tensor adaptive_maxpool2d(const Tensor& input, Pair output);
 
 // (x - mean) / sqrt(var + eps) * weight + bias per channel (dim 1); all four parameters [C].
 Tensor batchnorm2d(const Tensor& input, const Tensor& weight, const Tensor& bias, const Tensor& running_mean,
@@ -78,6 +89,17 @@ Tensor dropout(const Tensor& input);
 
 // The inputs joined along `dim` (negative counts from the end); their shapes must agree elsewhere.
 Tensor concat(const std::vector<const Tensor*>& inputs, int64_t dim);
+
+enum class UpsampleMode { nearest, bilinear };
+using Scales = std::array<double, 2>;  // scale_factor per axis, [height, width]
+
+// F.interpolate of an input [N, C, H, W] to output_size, with PyTorch's source positions: from the scale_factor
+// when it was given (1/scale), else from the sizes; bilinear with or without align_corners.
+Tensor upsample(const Tensor& input, Pair output_size, UpsampleMode mode, bool align_corners, std::optional<Scales> scales);
+
+// F.pad: pad[2i] and pad[2i+1] before and after dim rank-1-i (negative sizes crop); outside the input, `value`
+// (mode zeros, F.pad's constant) or the input's own edge elements (reflect, replicate, circular).
+Tensor pad(const Tensor& input, const std::vector<int64_t>& pad, PaddingMode mode, double value);
 
 // Norms with the input's own statistics: (x - mean) / sqrt(biased var + eps), then * weight + bias when both are
 // given (else both null).

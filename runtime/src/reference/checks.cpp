@@ -26,4 +26,15 @@ int64_t extent(const Shape& shape, int64_t from, int64_t to) {
   return *n;
 }
 
+std::optional<int64_t> padded_source(int64_t i, int64_t size, PaddingMode mode) {
+  if (i >= 0 && i < size) return i;
+  switch (mode) {
+    case PaddingMode::zeros: return std::nullopt;
+    case PaddingMode::reflect: return i < 0 ? -i : 2 * (size - 1) - i;
+    case PaddingMode::replicate: return i < 0 ? 0 : size - 1;
+    case PaddingMode::circular: return checked::floor_mod(i, size);
+  }
+  return std::nullopt;
+}
+
 }  // namespace nnc::ref

@@ -1,6 +1,7 @@
 #pragma once
 // What the reference kernels share: argument checks that throw, dimension normalisation, NCHW indexing.
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "nnc/reference.h"
@@ -23,6 +24,10 @@ Nchw nchw(const Tensor& input, const char* op);
 inline int64_t offset4(const Nchw& s, int64_t n, int64_t c, int64_t y, int64_t x) {
   return ((n * s.c + c) * s.h + y) * s.w + x;
 }
+
+// The input position that position i of a padded axis (shifted by the leading pad) reads in an axis
+// of `size` under `mode`, or nullopt for a zero (a constant).
+std::optional<int64_t> padded_source(int64_t i, int64_t size, PaddingMode mode);
 
 // The product of shape[from, to).
 int64_t extent(const Shape& shape, int64_t from, int64_t to);

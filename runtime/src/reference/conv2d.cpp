@@ -7,18 +7,6 @@
 namespace nnc::ref {
 namespace {
 
-// The input row (or column) that position i of the padded axis reads, or nullopt for a zero.
-std::optional<int64_t> source(int64_t i, int64_t size, PaddingMode mode) {
-  if (i >= 0 && i < size) return i;
-  switch (mode) {
-    case PaddingMode::zeros: return std::nullopt;
-    case PaddingMode::reflect: return i < 0 ? -i : 2 * (size - 1) - i;
-    case PaddingMode::replicate: return i < 0 ? 0 : size - 1;
-    case PaddingMode::circular: return checked::floor_mod(i, size);
-  }
-  return std::nullopt;
-}
-
 void check_padding(PaddingMode mode, int64_t lo, int64_t hi, int64_t size) {
   require(lo >= 0 && hi >= 0, "conv2d", "padding must not be negative");
   if (mode == PaddingMode::reflect)
@@ -76,8 +64,8 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor* bias, con
           for (int64_t gc = 0; gc < group_channels; ++gc)
             for (int64_t ky = 0; ky < kh; ++ky)
               for (int64_t kx = 0; kx < kw; ++kx) {
-                auto iy = source(oy * p.stride[0] - p.pad_lo[0] + ky * p.dilation[0], in.h, p.padding_mode);
-                auto ix = source(ox * p.stride[1] - p.pad_lo[1] + kx * p.dilation[1], in.w, p.padding_mode);
+                auto iy = padded_source(oy * p.stride[0] - p.pad_lo[0] + ky * p.dilation[0], in.h, p.padding_mode);
+                auto ix = padded_source(ox * p.stride[1] - p.pad_lo[1] + kx * p.dilation[1], in.w, p.padding_mode);
                 if (!iy || !ix) continue;
                 const int64_t ic = group * group_channels + gc;
                 sum += double{x[offset4(in, n, ic, *iy, *ix)]} * w[offset4(wshape, oc, gc, ky, kx)];

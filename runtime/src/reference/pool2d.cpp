@@ -1,4 +1,4 @@
-// maxpool2d, avgpool2d and adaptive_avgpool2d.
+// maxpool2d, avgpool2d, adaptive_avgpool2d and adaptive_maxpool2d.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -80,18 +80,22 @@ Tensor avgpool2d(const Tensor& input, const AvgPool2dParams& p) {
   return output;
 }
 
-Tensor adaptive_avgpool2d(const Tensor& input, Pair output_size) {
-  const Nchw in = nchw(input, "adaptive_avgpool2d");
+namespace {
+
+// Output cell (oy, ox) of an adaptive pool covers rows [y0, y1) and columns [x0, x1) of the input:
+// [floor(i*in/out), ceil((i+1)*in/out)) along each axis. `reduce` gets the input plane and the window.
+template <typename Reduce>
+Tensor adaptive_pool(const Tensor& input, Pair output_size, const char* op, Reduce reduce) {
+  const Nchw in = nchw(input, op);
   const Nchw out{in.n, in.c, output_size[0], output_size[1]};
-  require(out.h >= 0 && out.w >= 0, "adaptive_avgpool2d", "the output size must not be negative");
-  require((out.h == 0 || in.h > 0) && (out.w == 0 || in.w > 0), "adaptive_avgpool2d",
-          fmt::format("an input {} has no positions to average", to_string(input.shape())));
+  require(out.h >= 0 && out.w >= 0, op, "the output size must not be negative");
+  require((out.h == 0 || in.h > 0) && (out.w == 0 || in.w > 0), op,
+          fmt::format("an input {} has no positions to pool", to_string(input.shape())));
   for (auto [o, i] : {Pair{out.h, in.h}, Pair{out.w, in.w}}) {
     auto product = checked::mul(o, i);
-    require(product && checked::add(*product, o), "adaptive_avgpool2d", "the window arithmetic overflows 64-bit integers");
+    require(product && checked::add(*product, o), op, "the window arithmetic overflows 64-bit integers");
   }
   Tensor output({out.n, out.c, out.h, out.w});
-  const float* x = input.data();
   float* y = output.data();
   auto start = [](int64_t i, int64_t in_size, int64_t out_size) { return i * in_size / out_size; };
   auto end = [](int64_t i, int64_t in_size, int64_t out_size) { return ((i + 1) * in_size + out_size - 1) / out_size; };
@@ -99,14 +103,36 @@ Tensor adaptive_avgpool2d(const Tensor& input, Pair output_size) {
     for (int64_t c = 0; c < out.c; ++c)
       for (int64_t oy = 0; oy < out.h; ++oy)
         for (int64_t ox = 0; ox < out.w; ++ox) {
-          const int64_t y0 = start(oy, in.h, out.h), y1 = end(oy, in.h, out.h);
-          const int64_t x0 = start(ox, in.w, out.w), x1 = end(ox, in.w, out.w);
-          double sum = 0;
-          for (int64_t iy = y0; iy < y1; ++iy)
-            for (int64_t ix = x0; ix < x1; ++ix) sum += x[offset4(in, n, c, iy, ix)];
-          y[offset4(out, n, c, oy, ox)] = static_cast<float>(sum / static_cast<double>((y1 - y0) * (x1 - x0)));
+          const float* plane = input.data() + offset4(in, n, c, 0, 0);
+          y[offset4(out, n, c, oy, ox)] =
+              reduce(plane, in.w, start(oy, in.h, out.h), end(oy, in.h, out.h), start(ox, in.w, out.w), end(ox, in.w, out.w));
         }
   return output;
+}
+
+}  // namespace
+
+Tensor adaptive_avgpool2d(const Tensor& input, Pair output_size) {
+  return adaptive_pool(input, output_size, "adaptive_avgpool2d",
+                       [](const float* x, int64_t width, int64_t y0, int64_t y1, int64_t x0, int64_t x1) {
+                         double sum = 0;
+                         for (int64_t iy = y0; iy < y1; ++iy)
+                           for (int64_t ix = x0; ix < x1; ++ix) sum += x[iy * width + ix];
+                         return static_cast<float>(sum / static_cast<double>((y1 - y0) * (x1 - x0)));
+                       });
+}
+
+Tensor adaptive_maxpool2d(const Tensor& input, Pair output_size) {
+  return adaptive_pool(input, output_size, "adaptive_maxpool2d",
+                       [](const float* x, int64_t width, int64_t y0, int64_t y1, int64_t x0, int64_t x1) {
+                         float best = -std::numeric_limits<float>::infinity();
+                         for (int64_t iy = y0; iy < y1; ++iy)
+                           for (int64_t ix = x0; ix < x1; ++ix) {
+                             const float v = x[iy * width + ix];
+                             if (v > best || std::isnan(v)) best = v;
+                           }
+                         return best;
+                       });
 }
 
 }  // namespace nnc::ref

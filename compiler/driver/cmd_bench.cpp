@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "driver/compiled_run.h"
+#include "graph/summary.h"
 #include "support/printable.h"
 
 namespace nnc {
@@ -84,14 +85,24 @@ int run_bench(const RunOptions& options) {
   std::cout << fmt::format("model '{}': {} runs on {} thread{}, compiled in {:.1f} ms\n", printable(graph.name), runs, options.threads,
                            options.threads == 1 ? "" : "s", model.compile_ms());
   std::cout << fmt::format("whole model: median {:.4f} ms, min {:.4f} ms, {:.2f} GFLOP/s\n\n", median_ms, min_ms, gflops(macs, median_ms));
+  // A big model's table would bury the whole-model line: its slowest kernels stand for it.
+  constexpr size_t kShownKernels = 20;
+  std::vector<nlohmann::ordered_json> shown(layers.begin(), layers.end());
+  const bool big = shown.size() > kFullTableLayers;
+  if (big) {
+    std::stable_sort(shown.begin(), shown.end(), [](const auto& a, const auto& b) { return a["median_ms"].template get<double>() > b["median_ms"].template get<double>(); });
+    shown.resize(kShownKernels);
+    std::cout << fmt::format("the {} slowest of {} kernels:\n", kShownKernels, layers.size());
+  }
   std::cout << fmt::format("  {:<24} {:<20} {:>12} {:>9}\n", "layer", "op", "median ms", "GFLOP/s");
-  for (const auto& l : layers) {
+  for (const auto& l : shown) {
     std::string fused;
     if (l.contains("fused")) fused = " + " + fmt::format("{}", fmt::join(l["fused"].get<std::vector<std::string>>(), " + "));
     std::cout << fmt::format("  {:<24} {:<20} {:>12.4f} {:>9.2f}{}\n", printable(l["name"].get<std::string>()),
                              printable(l["op"].get<std::string>()), l["median_ms"].get<double>(), l["gflops"].get<double>(),
                              printable(fused));
   }
+  if (big) std::cout << fmt::format("  ... {} more (--format json lists every kernel)\n", layers.size() - kShownKernels);
   return kExitOk;
 }
 

@@ -19,7 +19,7 @@ int run_check(const CheckOptions& options) {
   nlohmann::ordered_json files = nlohmann::ordered_json::array();
   int unreadable = 0, failed = 0, errors = 0, warnings = 0;
   for (const std::string& path : options.files) {
-    LoadedModel model = load_model(path);
+    LoadedModel model = load_model(path, {.set = options.set});
     unreadable += model.unreadable();
     failed += !model_ok(model, options.strict);
     errors += model.diags.error_count();

@@ -151,7 +151,7 @@ int run_emit(const EmitOptions& options) {
     std::cerr << "nnc: --weights-file is for --emit cpp only\n";
     return kExitUsage;
   }
-  LoadedModel model = load_model(options.file);
+  LoadedModel model = load_model(options.file, {.set = options.set});
   print_diagnostics(std::cerr, model, TextStyle{use_color(options.color, STDERR_FILENO)});
   if (model.unreadable()) return kExitUsage;
   if (model.diags.has_errors()) return kExitModelError;

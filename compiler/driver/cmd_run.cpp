@@ -38,7 +38,10 @@ int run_run(const RunOptions& options) {
   double run_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 
   PlanFacts facts{prepared.lowered.memory.arena, prepared.lowered.steps.size()};
-  std::cout << format_summary(graph, prepared.model.path, &facts) << "\n";
+  if (graph.layers.size() > kFullTableLayers)
+    std::cout << format_summary_header(graph, prepared.model.path) << fmt::format("(the layer table: nnc summary {} --depth 1)\n\n", printable(prepared.model.path));
+  else
+    std::cout << format_summary(graph, prepared.model.path, &facts) << "\n";
   std::cout << fmt::format("output '{}' {}: {}\n", printable(graph.layers[graph.output].name), to_string(output.shape()),
                            first_values(output, 8));
   std::cout << fmt::format("compiled in {:.1f} ms, ran in {:.3f} ms ({} thread{})\n", prepared.compiled->compile_ms(), run_ms,

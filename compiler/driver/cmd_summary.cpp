@@ -12,13 +12,13 @@
 namespace nnc {
 
 int run_summary(const SummaryOptions& options) {
-  LoadedModel model = load_model(options.file);
+  LoadedModel model = load_model(options.file, {.set = options.set});
   print_diagnostics(std::cerr, model, TextStyle{use_color(options.color, STDERR_FILENO)});
   if (model.unreadable()) return kExitUsage;
   if (model.diags.has_errors()) return kExitModelError;
   ModelPlan plan = plan_model(model.graph, lowering_of);
   PlanFacts facts{plan.memory.arena, plan.steps.size()};
-  std::cout << format_summary(model.graph, model.path, &facts);
+  std::cout << format_summary(model.graph, model.path, &facts, options.depth);
   return kExitOk;
 }
 

@@ -10,10 +10,14 @@ namespace nnc {
 enum ExitCode : int { kExitOk = 0, kExitModelError = 1, kExitUsage = 2, kExitBug = 3 };
 
 enum class ColorMode { Auto, Always, Never };
+
+// `--set NAME=VALUE` for the model's `args`, in the order given.
+using ArgSettings = std::vector<std::pair<std::string, std::string>>;
 enum class CheckFormat { Text, Json, Github };
 
 struct CheckOptions {
   std::vector<std::string> files;
+  ArgSettings set;
   bool strict = false;
   CheckFormat format = CheckFormat::Text;
   ColorMode color = ColorMode::Auto;
@@ -21,11 +25,14 @@ struct CheckOptions {
 
 struct SummaryOptions {
   std::string file;
+  ArgSettings set;
+  int depth = 0;  // > 0: block instances and dotted-name groups deeper than this are one row each
   ColorMode color = ColorMode::Auto;
 };
 
 struct RunOptions {
   std::string file;
+  ArgSettings set;
   std::string weights, input, output;
   int64_t seed = 0;
   int threads = 1;
@@ -40,6 +47,7 @@ enum class EmitKind { Loops, Cpp, Llvm, Asm, Obj };
 
 struct EmitOptions {
   std::string file;
+  ArgSettings set;
   EmitKind what = EmitKind::Loops;
   std::string output;  // a file (cpp: a directory; obj: a directory or a .o file); empty or "-": stdout, for text
   std::string weights;  // cpp, obj: the parameters to embed (default: the model's `weights:`, else seeded)
@@ -47,6 +55,13 @@ struct EmitOptions {
   int64_t seed = 0;
   int threads = 1;
   std::string dump_ir_after;
+  ColorMode color = ColorMode::Auto;
+};
+
+struct ExpandOptions {
+  std::string file;
+  ArgSettings set;
+  std::string output;  // empty or "-": stdout
   ColorMode color = ColorMode::Auto;
 };
 
@@ -69,6 +84,7 @@ int run_summary(const SummaryOptions& options);
 int run_run(const RunOptions& options);
 int run_bench(const RunOptions& options);
 int run_emit(const EmitOptions& options);
+int run_expand(const ExpandOptions& options);
 
 // Colour only on a terminal, and never when NO_COLOR is set.
 bool use_color(ColorMode mode, int fd);

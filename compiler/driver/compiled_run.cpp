@@ -109,7 +109,7 @@ std::optional<int> obtain_parameters(const std::string& weights_option, int64_t 
 }
 
 std::optional<int> prepare_model(const RunOptions& options, PreparedModel& out) {
-  out.model = load_model(options.file);
+  out.model = load_model(options.file, {.set = options.set});
   print_diagnostics(std::cerr, out.model, TextStyle{use_color(options.color, STDERR_FILENO)});
   if (out.model.unreadable()) return kExitUsage;
   if (out.model.diags.has_errors()) return kExitModelError;

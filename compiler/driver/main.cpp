@@ -21,7 +21,7 @@ namespace {
 
 using namespace nnc;
 
-const std::vector<std::string> kCommands = {"run", "check", "summary", "emit", "bench", "ops", "codes"};
+const std::vector<std::string> kCommands = {"run", "check", "summary", "emit", "bench", "expand", "ops", "codes"};
 
 std::string ops_epilog() {
   std::string text = "Ops:\n";
@@ -51,6 +51,25 @@ CLI::Validator non_empty_path() {
   return CLI::Validator([](std::string& text) { return text.empty() ? std::string("the path is empty") : std::string(); }, "");
 }
 
+// `--set NAME=VALUE`, repeatable: a value for one of the model's `args`.
+void add_set_option(CLI::App* cmd, ArgSettings& settings) {
+  cmd->add_option_function<std::vector<std::string>>(
+         "--set",
+         [&settings](const std::vector<std::string>& values) {
+           for (const std::string& v : values) settings.emplace_back(v.substr(0, v.find('=')), v.substr(v.find('=') + 1));
+         },
+         "a value for one of the model's `args` (repeatable): --set width=32")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            const size_t eq = text.find('=');
+            if (eq == std::string::npos || eq == 0) return "write --set NAME=VALUE, not '" + text + "'";
+            return "";
+          },
+          ""))
+      ->option_text("NAME=VALUE")
+      ->allow_extra_args(false);
+}
+
 void add_color_option(CLI::App* cmd, ColorMode& mode) {
   add_choice(cmd, "--color", mode, {{"auto", ColorMode::Auto}, {"always", ColorMode::Always}, {"never", ColorMode::Never}},
              "colour the text: auto (on a terminal, unless NO_COLOR is set), always, never");
@@ -71,6 +90,7 @@ void add_dump_option(CLI::App* cmd, std::string& pass) {
 
 void add_run_options(CLI::App* cmd, RunOptions& o) {
   cmd->add_option("file", o.file, "model file (YAML)")->required()->check(non_empty_path());
+  add_set_option(cmd, o.set);
   cmd->add_option("--weights", o.weights, "safetensors file with every parameter (default: the model's `weights:`, else seeded)")
       ->check(non_empty_path());
   cmd->add_option("--input", o.input, "the input as .npy (float32, C order, the model's input shape); default: seeded noise")
@@ -100,6 +120,7 @@ int run(int argc, char** argv) {
   CLI::App* check_cmd = app.add_subcommand("check", "parse and shape-check model files; report every problem");
   check_cmd->add_option("files", check.files, "model files (YAML)")->required()->check(non_empty_path());
   check_cmd->add_flag("--strict", check.strict, "fail on warnings too");
+  add_set_option(check_cmd, check.set);
   add_choice(check_cmd, "--format", check.format,
              {{"text", CheckFormat::Text}, {"json", CheckFormat::Json}, {"github", CheckFormat::Github}},
              "text (default), json (one document on stdout) or github (workflow annotations)");
@@ -109,6 +130,11 @@ int run(int argc, char** argv) {
   SummaryOptions summary;
   CLI::App* summary_cmd = app.add_subcommand("summary", "print the layer table with every window formula worked out");
   summary_cmd->add_option("file", summary.file, "model file (YAML)")->required()->check(non_empty_path());
+  add_set_option(summary_cmd, summary.set);
+  summary_cmd->add_option("--depth", summary.depth,
+                          "show layers down to this depth of nesting (1: the top level); deeper block instances and groups of "
+                          "dotted names (layer1.0.conv1 is at depth 3) are one row each, with their parameters and MACs summed")
+      ->check(CLI::PositiveNumber);
   add_color_option(summary_cmd, summary.color);
   summary_cmd->footer("Exit status: 0 ok, 1 model errors (printed on stderr), 2 usage or unreadable file.");
 
@@ -126,6 +152,7 @@ int run(int argc, char** argv) {
   EmitOptions emit;
   CLI::App* emit_cmd = app.add_subcommand("emit", "write the compiled model: Loop IR, standalone C++, LLVM IR, assembly, or an object file with its header");
   emit_cmd->add_option("file", emit.file, "model file (YAML)")->required()->check(non_empty_path());
+  add_set_option(emit_cmd, emit.set);
   add_choice(emit_cmd, "--emit", emit.what,
              {{"loops", EmitKind::Loops}, {"cpp", EmitKind::Cpp}, {"llvm", EmitKind::Llvm}, {"asm", EmitKind::Asm}, {"obj", EmitKind::Obj}},
              "loops (the Loop IR as C-like text), cpp (standalone C++: -o DIR gets NAME.hpp and NAME.cpp), llvm (optimised LLVM "
@@ -147,6 +174,15 @@ int run(int argc, char** argv) {
       ->check(CLI::Range(1, 256).description(""));
   add_dump_option(emit_cmd, emit.dump_ir_after);
   add_color_option(emit_cmd, emit.color);
+
+  ExpandOptions expand;
+  CLI::App* expand_cmd = app.add_subcommand("expand", "print the flat model: every block instance written out, every argument substituted");
+  expand_cmd->add_option("file", expand.file, "model file (YAML)")->required()->check(non_empty_path());
+  add_set_option(expand_cmd, expand.set);
+  expand_cmd->add_option("-o,--output", expand.output, "write the flat model here (default: standard output); never left half-written")
+      ->check(non_empty_path());
+  add_color_option(expand_cmd, expand.color);
+  expand_cmd->footer("Exit status: 0 ok, 1 model errors (printed on stderr), 2 usage or unreadable file.");
 
   OpsOptions ops;
   CLI::App* ops_cmd = app.add_subcommand("ops", "list every op with its attributes, types and defaults");
@@ -191,6 +227,7 @@ int run(int argc, char** argv) {
   if (bench_cmd->parsed()) return run_bench(bench_options);
   if (ops_cmd->parsed()) return run_ops(ops);
   if (codes_cmd->parsed()) return run_codes(codes);
+  if (expand_cmd->parsed()) return run_expand(expand);
   return run_emit(emit);
 }
 

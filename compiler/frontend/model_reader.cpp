@@ -10,68 +10,14 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "frontend/flow_yaml.h"
+#include "frontend/model_reader_impl.h"
 #include "frontend/yaml_errors.h"
 #include "graph/op_schema.h"
 #include "support/suggest.h"
 
 namespace nnc {
-namespace {
-
-using Entry = std::pair<YAML::Node, YAML::Node>;
-
-// Names (of the model, layers, ops, the input) longer than this are not names.
-constexpr size_t kMaxName = 1024;
-
-class ModelReader {
- public:
-  ModelReader(const SourceFile& file, OpSchemas ops, DiagnosticEngine& diags)
-      : file_(file), ops_(ops), diags_(diags), budget_(std::max<size_t>(size_t{1} << 20, 2 * file.text().size())) {}
-
-  Graph read(const YAML::Node& root, const std::string& default_name);
-
- private:
-  // Positions.
-  SourceLoc at(const YAML::Node& node) const;
-  SourceLoc at_entry(const Entry& entry) const;
-  // A value's own position, or its entry's when the value is an alias (whose Mark is its anchor's).
-  SourceLoc at_value(const YAML::Node& value, const Entry& entry) const;
-  // Where the alias `*name` for `node` (anchored `&name`) is written, searching from `from` on.
-  SourceLoc alias_at(const YAML::Node& node, SourceLoc from) const;
-  // An empty list item `-` is marked at the token after it; this finds its dash.
-  SourceLoc empty_item_at(SourceLoc next) const;
-  // Reports `item` (of `container`) if it is an alias of the container itself.
-  bool is_self_alias(const YAML::Node& item, const YAML::Node& container, const std::string& what);
-  bool spend(size_t amount, const YAML::Node& node);
-
-  // Structure.
-  std::vector<Entry> entries(const YAML::Node& map);
-  static std::string describe(const YAML::Node& node);
-  std::optional<std::string> read_string(const Entry& entry, const std::string& owner);
-  std::optional<int64_t> read_int(const YAML::Node& node, const Entry& entry, const std::string& what);
-
-  void read_input(const Entry& entry, Graph& graph);
-  void read_layers(const Entry& entry, Graph& graph);
-  Layer read_layer(const YAML::Node& item, size_t index, const YAML::Node& list);
-  void read_attr(Layer& layer, const AttrSpec& spec, const Entry& entry);
-  void read_inputs(Layer& layer, const Entry& entry);
-  void resolve(Graph& graph, const std::optional<InputRef>& output);
-
-  std::string layer_title(const Layer& layer) const;
-  std::vector<std::string> op_names() const;
-  // The op whose PyTorch or Keras name `name` is, ignoring case; null when none.
-  const OpSchema* op_known_as(std::string_view name) const;
-
-  const SourceFile& file_;
-  OpSchemas ops_;
-  DiagnosticEngine& diags_;
-  std::vector<SourceLoc> name_locs_;  // per layer: the `name:` entry, or the `op:` line
-  // Without aliases, a file holds fewer nodes and characters than bytes; with them, a few lines can
-  // name a list of a million entries a million times. Reading spends from this budget instead: a
-  // million, or twice the file's size, leaves any honest reuse of a block far below it.
-  size_t budget_;
-  bool over_budget_ = false;
-  std::optional<SourceLoc> via_alias_;  // while reading a layer written `- *name`: where that is
-};
+namespace reading {
 
 SourceLoc ModelReader::at(const YAML::Node& node) const {
   if (via_alias_) return *via_alias_;
@@ -288,9 +234,9 @@ Graph ModelReader::read(const YAML::Node& root, const std::string& default_name)
                  root.IsSequence() ? "put the list under `layers:`, and add `input: {shape: [...]}` with the input's shape" : "");
     return graph;
   }
-  static const std::vector<std::string> top_keys = {"name", "input", "weights", "layers", "output"};
-  bool has_input = false, has_layers = false;
-  std::optional<Entry> output_entry;
+  static const std::vector<std::string> top_keys = {"name", "input", "weights", "args", "blocks", "layers", "output"};
+  bool has_input = false;
+  std::optional<Entry> output_entry, args_entry, blocks_entry, layers_entry;
   for (const Entry& entry : entries(root)) {
     const std::string& key = entry.first.Scalar();
     if (key == "name") {
@@ -307,20 +253,28 @@ Graph ModelReader::read(const YAML::Node& root, const std::string& default_name)
       has_input = true;
       read_input(entry, graph);
     } else if (key == "layers") {
-      has_layers = true;
-      read_layers(entry, graph);
+      layers_entry = entry;
     } else if (key == "output") {
       output_entry = entry;
+    } else if (key == "args") {
+      args_entry = entry;
+    } else if (key == "blocks") {
+      blocks_entry = entry;
     } else {
       diags_.error("unknown-key", at_entry(entry),
                    fmt::format("unknown key '{}' at the top of the model{}", key, did_you_mean(key, top_keys)),
-                   "the top-level keys are name, input, weights, layers and output");
+                   "the top-level keys are name, input, weights, args, blocks, layers and output");
     }
   }
   if (!has_input)
     diags_.error("missing-key", at(root), "the model has no `input:`", "add `input: {shape: [1, 1, 28, 28]}` with your input's shape");
-  if (!has_layers)
+  if (!layers_entry)
     diags_.error("missing-key", at(root), "the model has no `layers:`", "add `layers:` with a list of layers, e.g. `- op: relu`");
+  // Arguments and blocks first: the layers use them, wherever they are written.
+  read_model_args(args_entry ? &*args_entry : nullptr);
+  if (blocks_entry) read_blocks(*blocks_entry);
+  model_scope_.input.reset();
+  if (layers_entry) read_layers(*layers_entry, graph);
   std::optional<InputRef> output;
   if (output_entry) {
     if (auto v = read_string(*output_entry, "")) output = InputRef{*v, at_entry(*output_entry)};
@@ -393,23 +347,48 @@ void ModelReader::read_layers(const Entry& entry, Graph& graph) {
     return;
   }
   if (!spend(list.size(), list)) return;
+  InputRef previous{graph.input_name, at(list), InputRef::kModelInput};
+  read_list(list, model_scope_, graph, previous);
+}
+
+void ModelReader::read_list(const YAML::Node& list, const Scope& scope, Graph& graph, InputRef& previous) {
+  DiagnosticEngine::NoteScope notes(diags_, scope.notes);
   SourceLoc cursor = at(list);
   int last_pos = list.Mark().pos;
-  for (size_t i = 0; i < list.size() && !over_budget_; ++i) {
+  for (size_t i = 0; i < list.size() && !over_budget_ && !too_many_layers_; ++i) {
     const YAML::Node item = list[i];
     // `- *block` repeats a layer anchored earlier; its marks are the anchor's, so every message
     // about it goes to the alias instead.
     if (item.Mark().pos <= last_pos && !item.is(list)) via_alias_ = cursor = alias_at(item, cursor);
     else if (!item.is(list)) cursor = at(item);
     last_pos = std::max(last_pos, item.Mark().pos);
-    graph.layers.push_back(read_layer(item, i, list));
+    std::vector<Entry> fields;
+    if (item.IsMap() && !item.is(list)) fields = entries(item);
+    const bool instance = std::any_of(fields.begin(), fields.end(), [](const Entry& e) { return e.first.Scalar() == "block"; });
+    if (instance) {
+      read_instance(fields, i, scope, graph, previous);
+      via_alias_.reset();
+      continue;
+    }
+    if (!layers_fit(1, at(item), graph)) break;
+    Layer layer = read_layer(item, fields, i, list, scope);
     via_alias_.reset();
+    // A layer that names no input reads the one before it, unless its op reads a list or nothing.
+    if (layer.inputs.empty() && !(layer.schema && (layer.schema->inputs == InputForm::List || layer.schema->inputs == InputForm::None)))
+      layer.inputs.push_back({previous.name, layer.loc, previous.layer});
+    layer.instance = scope.instance;
+    layer.origin = scope.notes;
+    const int index = static_cast<int>(graph.layers.size());
+    names_.emplace(layer.name, index);
+    previous = {layer.name, layer.loc, index};
+    graph.layers.push_back(std::move(layer));
   }
 }
 
-Layer ModelReader::read_layer(const YAML::Node& item, size_t index, const YAML::Node& list) {
+Layer ModelReader::read_layer(const YAML::Node& item, const std::vector<Entry>& fields, size_t index, const YAML::Node& list,
+                              const Scope& scope) {
   Layer layer;
-  layer.name = std::to_string(index);
+  layer.name = scope.prefix + std::to_string(index);
   layer.loc = item.IsNull() ? empty_item_at(at(item)) : at(item);
   name_locs_.push_back(layer.loc);
   if (item.is(list)) {
@@ -427,21 +406,26 @@ Layer ModelReader::read_layer(const YAML::Node& item, size_t index, const YAML::
     layer.valid = false;
     return layer;
   }
-  std::vector<Entry> fields = entries(item);
   // The name and op first, so every later message can say which layer it is about.
   for (const Entry& e : fields) {
     const std::string& key = e.first.Scalar();
     if (key == "name") {
       if (auto v = read_string(e, "a layer's ")) {
-        layer.name = *v;
+        layer.name = scope.prefix + *v;
         layer.named = true;
         name_locs_.back() = at_entry(e);
       }
     } else if (key == "op") {
       layer.loc = at_entry(e);
-      if (auto v = read_string(e, "a layer's ")) layer.op = *v;
+      auto op = substitute(e.second, scope, at_entry(e));  // `op: $act`
+      if (!op) {
+        layer.valid = false;
+        continue;
+      }
+      if (auto v = read_string({e.first, *op}, "a layer's ")) layer.op = *v;
     }
   }
+  if (layer.op.empty() && !layer.valid) return layer;  // `op:` reported already
   if (layer.op.empty()) {
     if (!fields.empty()) layer.loc = at_entry(fields.front());
     diags_.error("missing-key", layer.loc, fmt::format("layer '{}' has no op", layer.name),
@@ -474,7 +458,7 @@ Layer ModelReader::read_layer(const YAML::Node& item, size_t index, const YAML::
     const std::string& key = e.first.Scalar();
     if (key == "op" || key == "name") continue;
     if (key == "input" || key == "inputs") {
-      read_inputs(layer, e);
+      read_inputs(layer, e, scope);
       continue;
     }
     if (!layer.schema) continue;  // no schema to check against
@@ -482,8 +466,14 @@ Layer ModelReader::read_layer(const YAML::Node& item, size_t index, const YAML::
     for (const AttrSpec& s : layer.schema->attrs.specs)
       if (s.name == key) spec = &s;
     if (spec) {
-      read_attr(layer, *spec, e);
       reported.push_back(spec->name);
+      auto value = substitute(e.second, scope, at_entry(e));
+      if (!value) {
+        layer.valid = false;
+        continue;
+      }
+      read_attr(layer, *spec, {e.first, *value});
+      if (options_.keep_written) layer.written += fmt::format("{}{}: {}", layer.written.empty() ? "" : ", ", key, flow_text(*value));
       continue;
     }
     if (auto match = closest_match(key, keys)) reported.push_back(*match);
@@ -520,7 +510,7 @@ Layer ModelReader::read_layer(const YAML::Node& item, size_t index, const YAML::
   return layer;
 }
 
-void ModelReader::read_inputs(Layer& layer, const Entry& e) {
+void ModelReader::read_inputs(Layer& layer, const Entry& e, const Scope& scope) {
   const std::string& key = e.first.Scalar();
   if (layer.schema && layer.schema->inputs == InputForm::None) {
     diags_.error("unknown-key", at_entry(e), fmt::format("{} reads nothing, so it takes no `{}`", layer_title(layer), key),
@@ -536,8 +526,10 @@ void ModelReader::read_inputs(Layer& layer, const Entry& e) {
     return;
   }
   if (key == "input") {
-    if (auto v = read_string(e, layer_title(layer) + ": "))
-      layer.inputs.push_back({*v, at_entry(e)});
+    std::optional<InputRef> ref;
+    if (auto v = read_string(e, layer_title(layer) + ": ")) ref = reference(*v, at_entry(e), scope);
+    if (ref)
+      layer.inputs.push_back(*ref);
     else
       layer.valid = false;
     return;
@@ -590,8 +582,29 @@ void ModelReader::read_inputs(Layer& layer, const Entry& e) {
       layer.valid = false;
       return;
     }
-    layer.inputs.push_back({n.Scalar(), at_value(n, e)});
+    if (auto ref = reference(n.Scalar(), at_value(n, e), scope))
+      layer.inputs.push_back(*ref);
+    else
+      layer.valid = false;
   }
+}
+
+std::optional<InputRef> ModelReader::reference(const std::string& name, SourceLoc loc, const Scope& scope) {
+  if (name == "$input") {
+    if (scope.input) return InputRef{scope.input->name, loc, scope.input->layer};
+    diags_.error("input-outside-block", loc, "`$input` is the tensor a block instance reads, but this layer is not in a block",
+                 "name the layer to read, or the model input");
+    return std::nullopt;
+  }
+  if (name.starts_with('$')) {
+    diags_.error("bad-expression", loc, fmt::format("'{}' names no tensor: `$input` is the only `$` name a layer reads", name),
+                 "name a layer, or write `$input` for the tensor the block instance reads");
+    return std::nullopt;
+  }
+  // Inside a block, names are the block's own layers; the model input stays the model input.
+  const std::string full = scope.prefix + name;
+  auto it = names_.find(full);
+  return InputRef{full, loc, it == names_.end() ? InputRef::kUnresolved : it->second};
 }
 
 void ModelReader::read_attr(Layer& layer, const AttrSpec& spec, const Entry& e) {
@@ -767,6 +780,7 @@ void ModelReader::resolve(Graph& graph, const std::optional<InputRef>& output) {
   std::unordered_map<std::string, size_t> first;
   for (size_t i = 0; i < graph.layers.size(); ++i) {
     Layer& layer = graph.layers[i];
+    DiagnosticEngine::NoteScope notes(diags_, layer.origin);
     if (layer.name == graph.input_name) {
       diags_.error("duplicate-name", name_locs_[i], fmt::format("layer name '{}' is also the model input's name", layer.name),
                    "rename the layer, or the input with `input: {name: ...}`");
@@ -779,11 +793,28 @@ void ModelReader::resolve(Graph& graph, const std::optional<InputRef>& output) {
                                    : fmt::format("this unnamed layer is called '{}' after its index; rename the layer at line {}",
                                                  layer.name, name_locs_[j].line);
     diags_.error("duplicate-name", name_locs_[i],
-                 fmt::format("layer name '{}' is already used by the layer at line {}", layer.name, name_locs_[j].line), help);
+                 fmt::format("layer name '{}' is already used by the layer at line {}{}", layer.name, name_locs_[j].line,
+                             graph.layers[j].instance >= 0 ? fmt::format(" (in block instance '{}')", graph.instances[graph.layers[j].instance].name) : ""),
+                 help);
+  }
+  // An instance's name stands for its output tensor, so it may not be a layer's name too.
+  std::unordered_map<std::string, size_t> instance_names;
+  for (size_t k = 0; k < graph.instances.size(); ++k) {
+    const BlockInstance& instance = graph.instances[k];
+    auto layer = first.find(instance.name);
+    auto [other, inserted] = instance_names.emplace(instance.name, k);
+    if (layer == first.end() && inserted && instance.name != graph.input_name) continue;
+    std::string clash = instance.name == graph.input_name ? "the model input's name"
+                        : layer != first.end() ? fmt::format("the name of the layer at line {}", name_locs_[layer->second].line)
+                                               : fmt::format("the name of the instance at line {}", graph.instances[other->second].loc.line);
+    diags_.error("duplicate-name", instance.loc, fmt::format("block instance name '{}' is also {}", instance.name, clash),
+                 "an instance's name stands for its output: give it a name of its own");
   }
   auto find = [&](const std::string& name) {
     auto it = first.find(name);
-    return it == first.end() ? -1 : static_cast<int>(it->second);
+    if (it != first.end()) return static_cast<int>(it->second);
+    auto instance = instance_names.find(name);
+    return instance == instance_names.end() ? -1 : graph.instances[instance->second].output;
   };
 
   // References: the model input or an earlier layer. A list repeated through an alias repeats
@@ -808,6 +839,19 @@ void ModelReader::resolve(Graph& graph, const std::optional<InputRef>& output) {
                    fmt::format("'{}' is defined later (line {}); a layer can only read the model input or an earlier layer",
                                ref.name, graph.layers[found].loc.line),
                    "move this layer below it: models are evaluated in order");
+    } else if (const int k = graph.layers[reader].instance; k >= 0) {
+      // Inside a block the names are the block's own: say them as the block writes them.
+      const BlockInstance& instance = graph.instances[k];
+      const std::string prefix = instance.name + ".";
+      std::vector<std::string> local = {"$input"};
+      for (size_t j = instance.first; j < reader; ++j)
+        if (graph.layers[j].instance == k && graph.layers[j].name.starts_with(prefix)) local.push_back(graph.layers[j].name.substr(prefix.size()));
+      for (const BlockInstance& inner : graph.instances)
+        if (inner.parent == k && inner.first < reader) local.push_back(inner.name.substr(prefix.size()));
+      const std::string written = ref.name.starts_with(prefix) ? ref.name.substr(prefix.size()) : ref.name;
+      diags_.error("unknown-layer", ref.loc,
+                   fmt::format("block '{}' has no layer called '{}' before this one{}", instance.block, written, did_you_mean(written, local)),
+                   fmt::format("inside a block a layer reads {}", fmt::join(local, ", ")));
     } else {
       // The input and the nearest earlier layers: a misspelt reference is almost always to one of them.
       constexpr size_t kShown = 6, kSearched = 64;
@@ -827,15 +871,9 @@ void ModelReader::resolve(Graph& graph, const std::optional<InputRef>& output) {
   };
   for (size_t i = 0; i < graph.layers.size(); ++i) {
     Layer& layer = graph.layers[i];
-    // A layer that names no input reads the one before it, unless its op reads a list or nothing.
-    if (layer.inputs.empty() && !(layer.schema && (layer.schema->inputs == InputForm::List || layer.schema->inputs == InputForm::None))) {
-      InputRef ref{i == 0 ? graph.input_name : graph.layers[i - 1].name, layer.loc};
-      ref.layer = i == 0 ? InputRef::kModelInput : static_cast<int>(i - 1);
-      layer.inputs.push_back(ref);
-      continue;
-    }
+    DiagnosticEngine::NoteScope notes(diags_, layer.origin);
     for (InputRef& ref : layer.inputs)
-      if (!lookup(ref, i)) layer.valid = false;
+      if (ref.layer == InputRef::kUnresolved && !lookup(ref, i)) layer.valid = false;
   }
 
   if (output) {
@@ -853,9 +891,10 @@ void ModelReader::resolve(Graph& graph, const std::optional<InputRef>& output) {
   }
 }
 
-}  // namespace
+}  // namespace reading
 
-Graph read_model(const SourceFile& file, const std::string& default_name, OpSchemas ops, DiagnosticEngine& diags) {
+Graph read_model(const SourceFile& file, const std::string& default_name, OpSchemas ops, DiagnosticEngine& diags,
+                 const ReadOptions& options) {
   YAML::Node root;
   std::optional<YAML::Mark> second;
   if (!check_is_text(file, diags)) return Graph{.name = default_name};
@@ -867,7 +906,7 @@ Graph read_model(const SourceFile& file, const std::string& default_name, OpSche
     return Graph{.name = default_name};
   }
   if (!check_documents(file, second, diags)) return Graph{.name = default_name};
-  ModelReader reader(file, ops, diags);
+  reading::ModelReader reader(file, ops, diags, options);
   return reader.read(root, default_name);
 }
 

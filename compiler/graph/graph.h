@@ -58,6 +58,11 @@ struct Layer {
   std::any typed_attrs;  // the op's own attribute struct, decoded from attrs once the layer is read
   std::vector<InputRef> inputs;
   bool valid = true;  // false after a parse error: shape inference skips it quietly
+  // In a block instance: the innermost instance (an index into Graph::instances), and one note per instance the
+  // layer came through, innermost first, which every diagnostic about the layer carries.
+  int instance = -1;
+  std::vector<DiagnosticNote> origin;
+  std::string written;  // when the reader keeps it: the attributes as written, arguments substituted (flow YAML)
 
   // Filled by shape inference.
   std::optional<Shape> shape;
@@ -75,6 +80,18 @@ const T& attrs_of(const Layer& layer) {
   return std::any_cast<const T&>(layer.typed_attrs);
 }
 
+// A block instance (or the group `repeat:` makes of several): its layers are layers[first, last) of the graph.
+struct BlockInstance {
+  std::string name;   // full name, e.g. "layer1.0"
+  std::string block;  // the block it instantiates
+  SourceLoc loc;      // the instance's `block:` entry
+  int parent = -1;    // the instance it is part of, or -1 at the top level
+  int depth = 1;      // 1 for an instance written in the model's layers
+  size_t first = 0, last = 0;
+  int output = -1;    // the layer whose tensor the instance's name stands for
+  int repeat = 0;     // > 0: the group of `repeat:` instances, not one instance
+};
+
 struct Graph {
   std::string name;
   std::string input_name = "input";
@@ -84,6 +101,7 @@ struct Graph {
   std::vector<Layer> layers;
   int output = -1;  // index of the output layer, -1 if unknown
   SourceLoc output_loc;
+  std::vector<BlockInstance> instances;  // in the order they begin
 
   int find_layer(std::string_view name) const;
   const Shape* shape_of(const InputRef& ref) const;

@@ -8,12 +8,12 @@ namespace nnc {
 std::string InferContext::what() const { return fmt::format("{} '{}'", layer_.op, layer_.name); }
 
 bool InferContext::error(ErrorCode code, std::string message, std::string help, SourceLoc loc) {
-  diags_.error(code, loc.line ? loc : layer_.loc, std::move(message), std::move(help));
+  diags_.error(code, loc.line ? loc : layer_.loc, std::move(message), std::move(help), layer_.origin);
   return false;
 }
 
 void InferContext::warning(WarningCode code, std::string message, std::string help, SourceLoc loc) {
-  diags_.warning(code, loc.line ? loc : layer_.loc, std::move(message), std::move(help));
+  diags_.warning(code, loc.line ? loc : layer_.loc, std::move(message), std::move(help), layer_.origin);
 }
 
 bool InferContext::expect_rank(size_t rank, const char* layout) {

@@ -35,7 +35,8 @@ void warn_unused(const Graph& graph, DiagnosticEngine& diags) {
     diags.warning("unused-layer",
                   layer.loc, fmt::format("{} '{}' does not contribute to the output '{}'", layer.op, layer.name, output),
                   static_cast<int>(i) > graph.output ? "it comes after the output layer: set `output:` to the last layer, or remove it"
-                                                     : "read it from a later layer (`input:` or `inputs:`), or remove it");
+                                                     : "read it from a later layer (`input:` or `inputs:`), or remove it",
+                  layer.origin);
   }
 }
 

@@ -30,19 +30,76 @@ std::string format_bytes(double bytes) {
   return unit == 0 ? fmt::format("{:.0f} B", bytes) : fmt::format("{:.1f} {}", value, units[unit]);
 }
 
-std::string format_summary(const Graph& graph, const std::string& path, const PlanFacts* plan) {
-  struct Row {
-    std::string layer, op, reads, shape, params, macs;
-    const std::vector<std::string>* formulas;
-  };
-  std::vector<Row> rows;
-  for (const Layer& layer : graph.layers) {
-    std::vector<std::string> reads;
-    for (const InputRef& ref : layer.inputs) reads.push_back(printable(ref.name));
-    rows.push_back({printable(layer.name), printable(layer.op), fmt::format("{}", fmt::join(reads, ", ")),
-                    layer.shape ? to_string(*layer.shape) : "?", group_digits(param_count(layer)), group_digits(layer.macs),
-                    &layer.formulas});
+namespace {
+
+struct Row {
+  std::string layer, op, reads, shape, params, macs;
+  const std::vector<std::string>* formulas;
+};
+
+// The first `depth` components of a dotted name, or the whole name when it has no more.
+std::string_view name_prefix(std::string_view name, int depth) {
+  size_t end = 0;
+  for (int d = 0; d < depth; ++d) {
+    end = name.find('.', end);
+    if (end == std::string_view::npos) return name;
+    if (d + 1 < depth) ++end;
   }
+  return name.substr(0, end);
+}
+
+std::string reads_of(const Layer& layer) {
+  std::vector<std::string> reads;
+  for (const InputRef& ref : layer.inputs) reads.push_back(printable(ref.name));
+  return fmt::format("{}", fmt::join(reads, ", "));
+}
+
+// What a collapsed row is: the block of an instance, the repeated block of a group, or a count of layers.
+std::string group_op(const Graph& graph, std::string_view name, size_t layers) {
+  for (const BlockInstance& instance : graph.instances)
+    if (instance.name == name) return instance.repeat ? fmt::format("{} x{}", instance.block, instance.repeat) : "block " + instance.block;
+  return fmt::format("{} layers", layers);
+}
+
+std::vector<Row> summary_rows(const Graph& graph, int depth) {
+  std::vector<Row> rows;
+  static const std::vector<std::string> no_formulas;
+  for (size_t i = 0; i < graph.layers.size();) {
+    const Layer& layer = graph.layers[i];
+    const std::string_view group = depth > 0 ? name_prefix(layer.name, depth) : std::string_view(layer.name);
+    size_t end = i + 1;
+    if (group.size() < layer.name.size())
+      while (end < graph.layers.size() && name_prefix(graph.layers[end].name, depth) == group && graph.layers[end].name.size() > group.size()) ++end;
+    if (end == i + 1 && group.size() == layer.name.size()) {
+      rows.push_back({printable(layer.name), printable(layer.op), reads_of(layer), layer.shape ? to_string(*layer.shape) : "?",
+                      group_digits(param_count(layer)), group_digits(layer.macs), &layer.formulas});
+      ++i;
+      continue;
+    }
+    int64_t params = 0, macs = 0;
+    for (size_t j = i; j < end; ++j) {
+      params += param_count(graph.layers[j]);
+      macs = checked::saturating_add(macs, graph.layers[j].macs);
+    }
+    const Layer& last = graph.layers[end - 1];
+    rows.push_back({printable(std::string(group)), group_op(graph, group, end - i), reads_of(layer), last.shape ? to_string(*last.shape) : "?",
+                    group_digits(params), group_digits(macs), &no_formulas});
+    i = end;
+  }
+  return rows;
+}
+
+}  // namespace
+
+std::string format_summary_header(const Graph& graph, const std::string& path) {
+  const GraphTotals t = totals(graph);
+  return fmt::format("model '{}' ({}): {} layers, {} parameters, {} MACs\ninput '{}': {}\n", printable(graph.name), printable(path),
+                     group_digits(static_cast<int64_t>(graph.layers.size())), group_digits(t.params), group_digits(t.macs),
+                     printable(graph.input_name), to_string(graph.input_shape));
+}
+
+std::string format_summary(const Graph& graph, const std::string& path, const PlanFacts* plan, int depth) {
+  const std::vector<Row> rows = summary_rows(graph, depth);
   const std::array<std::string, 6> headers = {"layer", "op", "reads", "output shape", "params", "MACs"};
   std::array<size_t, 6> width{};
   for (size_t c = 0; c < headers.size(); ++c) width[c] = headers[c].size();

@@ -13,7 +13,15 @@ struct PlanFacts {
   size_t kernels = 0;        // steps after fusion
 };
 
-std::string format_summary(const Graph& graph, const std::string& path, const PlanFacts* plan = nullptr);
+// `depth` > 0 shows layers down to that depth of nesting only (torchinfo's depth): a layer named `layer1.0.conv1` is
+// at depth 3, and with depth 1 it is part of the row `layer1`, which sums the parameters and MACs of the consecutive
+// layers under that name. Block instances name their layers so, which makes each instance (or `repeat:` group) a row.
+std::string format_summary(const Graph& graph, const std::string& path, const PlanFacts* plan = nullptr, int depth = 0);
+
+// Models with more layers than this get format_summary_header from `nnc run` instead of the whole table.
+constexpr size_t kFullTableLayers = 40;
+// Two lines: the model, its size in layers, parameters and MACs, and its input.
+std::string format_summary_header(const Graph& graph, const std::string& path);
 
 // 1234567 -> "1,234,567".
 std::string group_digits(int64_t n);

@@ -33,16 +33,16 @@ std::optional<std::string> read_file(const std::string& path, DiagnosticEngine& 
 
 }  // namespace
 
-LoadedModel load_model_text(const std::string& path, std::string text) {
+LoadedModel load_model_text(const std::string& path, std::string text, const ReadOptions& options) {
   LoadedModel model;
   model.path = path;
   model.source.emplace(path, std::move(text));
-  model.graph = read_model(*model.source, std::filesystem::path(path).stem().string(), op_registry().schemas(), model.diags);
+  model.graph = read_model(*model.source, std::filesystem::path(path).stem().string(), op_registry().schemas(), model.diags, options);
   infer_shapes(model.graph, model.diags);
   return model;
 }
 
-LoadedModel load_model(const std::string& path) {
+LoadedModel load_model(const std::string& path, const ReadOptions& options) {
   DiagnosticEngine diags;
   auto text = read_file(path, diags);
   if (!text) {
@@ -51,7 +51,7 @@ LoadedModel load_model(const std::string& path) {
     model.diags = std::move(diags);
     return model;
   }
-  return load_model_text(path, std::move(*text));
+  return load_model_text(path, std::move(*text), options);
 }
 
 }  // namespace nnc

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "frontend/model_reader.h"
 #include "frontend/source_file.h"
 #include "graph/graph.h"
 #include "support/diagnostics.h"
@@ -19,8 +20,8 @@ struct LoadedModel {
   bool unreadable() const { return !source; }
 };
 
-LoadedModel load_model(const std::string& path);
+LoadedModel load_model(const std::string& path, const ReadOptions& options = {});
 // The same from text already in memory (tests, stdin).
-LoadedModel load_model_text(const std::string& path, std::string text);
+LoadedModel load_model_text(const std::string& path, std::string text, const ReadOptions& options = {});
 
 }  // namespace nnc

@@ -41,8 +41,17 @@ inline constexpr auto kDiagCodes = std::to_array<DiagCodeInfo>({
     {"unknown-layer", Severity::Error, "`input:` or `inputs:` names neither a layer nor the model input"},
     {"later-layer", Severity::Error, "a layer reads a layer defined after it"},
     {"self-reference", Severity::Error, "a layer reads its own output"},
+    // Blocks and arguments.
+    {"unknown-block", Severity::Error, "a layer's `block:` names no block of the model's `blocks:`"},
+    {"unknown-arg", Severity::Error, "an argument the block or the model does not declare: an instance's key, a `$name` or a `--set`"},
+    {"missing-arg", Severity::Error, "a required argument (declared with null) is not given: by the instance, or by `--set` for the model"},
+    {"bad-expression", Severity::Error, "a `${...}` expression is malformed, or computes with what is not an integer"},
+    {"division-by-zero", Severity::Error, "a `${...}` expression divides by zero"},
+    {"block-recursion", Severity::Error, "a block uses itself, directly or through other blocks"},
+    {"block-nesting-too-deep", Severity::Error, "block instances nest more than 64 deep"},
+    {"input-outside-block", Severity::Error, "`$input` is written in a layer that is not in a block"},
     // Limits.
-    {"too-many-layers", Severity::Error, "the model has more than 100,000 layers"},
+    {"too-many-layers", Severity::Error, "the model has more than 100,000 layers, written or made by block instances"},
     {"too-many-inputs", Severity::Error, "an add or concat joins more than 256 tensors"},
     {"size-overflow", Severity::Error, "a tensor has more than 2^56 elements, or a size or count overflows 64-bit integers"},
     {"model-too-large", Severity::Error, "the model's parameters and layer outputs take more than 1 TiB"},

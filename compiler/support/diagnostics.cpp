@@ -15,6 +15,7 @@ void DiagnosticEngine::warning(WarningCode code, SourceLoc loc, std::string mess
 }
 
 void DiagnosticEngine::add(Diagnostic d) {
+  if (d.notes.empty() && context_) d.notes = *context_;
   // The notes count: one mistake reached through two paths (two block instances) is reported for each.
   std::string key = std::to_string(d.loc.line) + ':' + std::to_string(d.loc.column) + ' ' + d.code + ' ' + d.message;
   for (const DiagnosticNote& note : d.notes)

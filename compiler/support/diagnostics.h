@@ -41,6 +41,22 @@ class DiagnosticEngine {
   void warning(WarningCode code, SourceLoc loc, std::string message, std::string help = "",
                std::vector<DiagnosticNote> notes = {});
 
+  // While one is alive, every diagnostic reported without notes of its own gets `notes`: the block instances
+  // that the layer being read came through.
+  class NoteScope {
+   public:
+    NoteScope(DiagnosticEngine& engine, const std::vector<DiagnosticNote>& notes) : engine_(engine), saved_(engine.context_) {
+      engine.context_ = &notes;
+    }
+    ~NoteScope() { engine_.context_ = saved_; }
+    NoteScope(const NoteScope&) = delete;
+    NoteScope& operator=(const NoteScope&) = delete;
+
+   private:
+    DiagnosticEngine& engine_;
+    const std::vector<DiagnosticNote>* saved_;
+  };
+
   bool has_errors() const { return errors_ > 0; }
   int error_count() const { return errors_; }
   int warning_count() const { return static_cast<int>(diagnostics_.size()) - errors_; }
@@ -55,6 +71,7 @@ class DiagnosticEngine {
   std::vector<Diagnostic> diagnostics_;
   std::unordered_set<std::string> seen_;  // position, code and message of each diagnostic
   int errors_ = 0;
+  const std::vector<DiagnosticNote>* context_ = nullptr;
 };
 
 const char* severity_name(Severity s);

@@ -1,0 +1,31 @@
+// `nnc expand MODEL`: the model with every block instance written out and every argument substituted.
+#include <unistd.h>
+
+#include <iostream>
+
+#include "driver/commands.h"
+#include "frontend/flat_model.h"
+#include "nnc/file_io.h"
+#include "pipeline/report.h"
+#include "support/printable.h"
+
+namespace nnc {
+
+int run_expand(const ExpandOptions& options) {
+  LoadedModel model = load_model(options.file, {.set = options.set, .keep_written = true});
+  print_diagnostics(std::cerr, model, TextStyle{use_color(options.color, STDERR_FILENO)});
+  if (model.unreadable()) return kExitUsage;
+  if (model.diags.has_errors()) return kExitModelError;
+  const std::string text = flat_model_text(model.graph);
+  if (options.output.empty() || options.output == "-") {
+    std::cout << text;
+    return kExitOk;
+  }
+  if (auto written = write_file_atomically(options.output, {text}); !written) {
+    std::cerr << "nnc: error: " << printable(written.error().message) << "\n";
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
+}  // namespace nnc

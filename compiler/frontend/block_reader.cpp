@@ -284,7 +284,6 @@ bool ModelReader::instance_args(const BlockDef& block, const std::vector<Entry>&
       diags_.error("missing-arg", at_entry(e), fmt::format("argument '{}' of block '{}' is given no value", key, block.name),
                    fmt::format("write `{}: VALUE`, or leave it out to take the block's default", key));
       ok = false;
-      continue;
     }
     given.emplace_back(key, *value);
   }

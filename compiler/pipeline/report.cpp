@@ -94,7 +94,15 @@ void print_diagnostics(std::ostream& out, const LoadedModel& model, TextStyle st
     print_source_line(out, model, d.loc, paint);
     if (!d.help.empty())
       out << paint("1", position(model, d.loc) + ":") << ' ' << paint("1;36", "help:") << ' ' << printable(d.help) << '\n';
-    for (const DiagnosticNote& note : d.notes) {
+    // As compilers do for deep template instantiations: the innermost and outermost instances, and a count between.
+    constexpr size_t kShownEachEnd = 5;
+    const size_t skipped = d.notes.size() > 2 * kShownEachEnd + 1 ? d.notes.size() - 2 * kShownEachEnd : 0;
+    for (size_t i = 0; i < d.notes.size(); ++i) {
+      if (skipped && i == kShownEachEnd)
+        out << paint("1", position(model, {}) + ":") << ' ' << paint("1;30", "note:") << ' '
+            << fmt::format("({} instances between these are not shown)", skipped) << '\n';
+      if (skipped && i >= kShownEachEnd && i < kShownEachEnd + skipped) continue;
+      const DiagnosticNote& note = d.notes[i];
       out << paint("1", position(model, note.loc) + ":") << ' ' << paint("1;30", "note:") << ' ' << printable(note.message) << '\n';
       print_source_line(out, model, note.loc, paint);
     }

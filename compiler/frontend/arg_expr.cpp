@@ -112,7 +112,7 @@ class Parser {
     }
     if (std::isdigit(static_cast<unsigned char>(text_[pos_]))) {
       size_t end = pos_;
-      while (end < text_.size() && name_char(text_[end])) ++end;
+      while (end < text_.size() && (name_char(text_[end]) || text_[end] == '.')) ++end;
       const std::string_view digits = text_.substr(pos_, end - pos_);
       int64_t value = 0;
       auto [stop, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
@@ -135,7 +135,6 @@ class Parser {
                          "expressions compute with integer arguments only; use $" + std::string(name) + " alone to pass it on");
       return set_error(fmt::format("'{}' is no argument here{}", name, found.text), "");
     }
-    if (at('.')) return set_error("expressions compute with integers only", "write a whole number");
     return set_error(fmt::format("unexpected '{}' at position {} of the expression", text_[pos_], pos_ + 1),
                      "an expression uses integers, argument names, + - * // %, and parentheses");
   }

@@ -54,7 +54,9 @@ std::optional<YAML::Node> ModelReader::substitute(const YAML::Node& node, const 
     bool changed = false;
     for (size_t i = 0; i < node.size(); ++i) {
       const YAML::Node item = node[i];
-      if (item.is(node)) return node;  // a list that holds itself: read_attr reports it
+      // Values are scalars or lists of them: a nested list (perhaps an alias of its container) is left for read_attr
+      // to report.
+      if (!item.IsScalar()) return node;
       auto value = substitute(item, scope, loc);
       if (!value) return std::nullopt;
       changed = changed || !value->is(item);
@@ -384,7 +386,7 @@ void ModelReader::read_instance(const std::vector<Entry>& fields, size_t index, 
     if (!e) return fallback;
     auto value = substitute(e->second, scope, at_entry(*e));
     if (!value) return std::nullopt;
-    auto n = read_int(*value, {e->first, *value}, e->first.Scalar());
+    auto n = read_int(*value, *e, e->first.Scalar());
     if (n && *n < minimum) {
       diags_.error("bad-value", at_entry(*e), fmt::format("{} is {}, but it must be at least {}", e->first.Scalar(), *n, minimum),
                    e->first.Scalar() == "repeat" ? "write repeat: 1 or more, or leave the instance out" : "number the instances from 0 or more");

@@ -472,8 +472,8 @@ Layer ModelReader::read_layer(const YAML::Node& item, const std::vector<Entry>& 
         layer.valid = false;
         continue;
       }
-      read_attr(layer, *spec, {e.first, *value});
-      if (options_.keep_written) layer.written += fmt::format("{}{}: {}", layer.written.empty() ? "" : ", ", key, flow_text(*value));
+      read_attr(layer, *spec, e, *value);
+      if (options_.keep_written && layer.attrs.has(spec->name)) layer.written += fmt::format("{}{}: {}", layer.written.empty() ? "" : ", ", key, flow_text(*value));
       continue;
     }
     if (auto match = closest_match(key, keys)) reported.push_back(*match);
@@ -607,8 +607,7 @@ std::optional<InputRef> ModelReader::reference(const std::string& name, SourceLo
   return InputRef{full, loc, it == names_.end() ? InputRef::kUnresolved : it->second};
 }
 
-void ModelReader::read_attr(Layer& layer, const AttrSpec& spec, const Entry& e) {
-  const YAML::Node& node = e.second;
+void ModelReader::read_attr(Layer& layer, const AttrSpec& spec, const Entry& e, const YAML::Node& node) {
   const std::string what = fmt::format("{}: {}", layer_title(layer), spec.name);
   AttrValue v;
   v.type = spec.type;

@@ -84,7 +84,8 @@ class ModelReader {
   // that names no input reads, and is left at the list's last tensor.
   void read_list(const YAML::Node& list, const Scope& scope, Graph& graph, InputRef& previous);
   Layer read_layer(const YAML::Node& item, const std::vector<Entry>& fields, size_t index, const YAML::Node& list, const Scope& scope);
-  void read_attr(Layer& layer, const AttrSpec& spec, const Entry& entry);
+  // `value` is the entry's value with arguments substituted; positions come from `entry`.
+  void read_attr(Layer& layer, const AttrSpec& spec, const Entry& entry, const YAML::Node& value);
   void read_inputs(Layer& layer, const Entry& entry, const Scope& scope);
   // A name a layer reads, as the graph knows it: `$input`, or a name local to the scope.
   std::optional<InputRef> reference(const std::string& name, SourceLoc loc, const Scope& scope);

@@ -21,6 +21,21 @@ void DiagnosticEngine::add(Diagnostic d) {
   for (const DiagnosticNote& note : d.notes)
     key += '\n' + std::to_string(note.loc.line) + ':' + std::to_string(note.loc.column) + ' ' + note.message;
   if (!seen_.insert(std::move(key)).second) return;
+  if (!d.notes.empty()) {
+    // A mistake written once in a block is made by every instance of it: the first few are shown, and the last of
+    // those says how many more there are.
+    constexpr size_t kShownPerPlace = 3;
+    auto& [count, shown_last] = repeated_[std::to_string(d.loc.line) + ':' + std::to_string(d.loc.column) + ' ' + d.code];
+    if (++count > kShownPerPlace) {
+      const size_t hidden = count - kShownPerPlace;
+      DiagnosticNote note{{}, "the same mistake is made in " + std::to_string(hidden) + " more instance" + (hidden == 1 ? "" : "s") + ", not shown"};
+      std::vector<DiagnosticNote>& notes = diagnostics_[shown_last].notes;
+      if (hidden == 1) notes.push_back(std::move(note));
+      else notes.back() = std::move(note);
+      return;
+    }
+    shown_last = diagnostics_.size();
+  }
   errors_ += d.severity == Severity::Error;
   diagnostics_.push_back(std::move(d));
 }

@@ -3,6 +3,7 @@
 // so that one run reports every problem; the same diagnostic at the same place is kept once (a
 // node repeated through aliases is one mistake). Codes are declared in diagnostic_codes.h.
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -70,6 +71,8 @@ class DiagnosticEngine {
 
   std::vector<Diagnostic> diagnostics_;
   std::unordered_set<std::string> seen_;  // position, code and message of each diagnostic
+  // Per position and code of diagnostics inside block instances: how many there were, and where the last one shown is.
+  std::unordered_map<std::string, std::pair<size_t, size_t>> repeated_;
   int errors_ = 0;
   const std::vector<DiagnosticNote>* context_ = nullptr;
 };

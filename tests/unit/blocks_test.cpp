@@ -89,7 +89,7 @@ TEST_CASE("instances expand into prefixed layers, chained, each reading its inpu
   CHECK(g.layers[4].origin[0].loc.line == 12);
 }
 
-TEST_CASE("--set overrides a model argument; unknown and missing ones are errors", "[blocks]") {
+TEST_CASE("model arguments take --set values; unknown and missing ones are errors", "[blocks]") {
   auto wide = nnc::load_model_text("test.yaml", kResidual, {.set = {{"width", "16"}}});
   REQUIRE_FALSE(wide.diags.has_errors());
   CHECK(output_shape(wide) == Shape{1, 16, 16, 16});

@@ -5,10 +5,14 @@ The model is built with weights=None and seeded; batchnorm's running statistics,
 parameters (ConvNeXt's layer scale, ViT's class token and position embedding) are randomised with a fixed seed, away
 from the identity, so that a wrong mapping shows in the numbers.
 
-    check_zoo_model.py NNC HARNESS WORKDIR --compiler CXX MODEL SIZE [--yaml MODEL.yaml]
+    check_zoo_model.py NNC HARNESS WORKDIR --compiler CXX MODEL SIZE [--yaml MODEL.yaml [--set NAME=VALUE]...]
+                       [--kwarg NAME=VALUE]... [--tag TAG]
 
 With --yaml, the model file given (written by hand with torchvision's layer names) takes the exported one's place,
-with torchvision's state_dict saved as its weights.
+with torchvision's state_dict saved as its weights; each --set is passed to `nnc run` and `nnc emit` for the model's
+arguments. Each --kwarg (a Python literal) is passed to torchvision's builder, e.g. `--set width=50 --kwarg
+width_mult=0.5` for examples/networks/mobilenet_v2.yaml. --tag names the work directory (default: MODEL), so that
+checks of one model with different arguments can run side by side.
 
 A model in WAITING_FOR must fail in nnc with unknown-op errors for those ops only (and this check then passes); once
 it runs, the check fails until the model is taken off the list. A model in UNSUPPORTED must fail in the exporter
@@ -48,12 +52,12 @@ UNSUPPORTED = {
 }
 
 
-def build(name, size):
+def build(name, size, kwargs=()):
     torch.manual_seed(SEED)
     if name in torchvision.models.list_models(module=torchvision.models.segmentation):
-        return torchvision.models.get_model(name, weights=None, weights_backbone=None)
+        return torchvision.models.get_model(name, weights=None, weights_backbone=None, **dict(kwargs))
     extra = {"image_size": size} if name.startswith("vit_") else {}
-    return torchvision.models.get_model(name, weights=None, **extra)
+    return torchvision.models.get_model(name, weights=None, **extra, **dict(kwargs))
 
 
 def randomize(model):
@@ -105,9 +109,9 @@ def run_status(cmd):
 
 
 def check(args):
-    work = args.workdir / args.model
+    work = args.workdir / args.tag
     work.mkdir(parents=True, exist_ok=True)
-    model = build(args.model, args.size)
+    model = build(args.model, args.size, args.kwarg)
     randomize(model)
     model.eval()
     shape = [1, 3, args.size, args.size]
@@ -152,11 +156,12 @@ def run_and_compare(args, model, model_yaml, weights, shape, work):
     ref = (ref["out"] if isinstance(ref, dict) else ref).numpy()
     np.save(work / "x.npy", x)
     x.tofile(work / "x.f32")
-    run([args.nnc, "run", model_yaml, "--input", work / "x.npy", "--weights", weights, "--output", work / "y.npy"])
+    sets = [a for name, value in args.set for a in ("--set", f"{name}={value}")]
+    run([args.nnc, "run", model_yaml, *sets, "--input", work / "x.npy", "--weights", weights, "--output", work / "y.npy"])
     failures = [compare(np.load(work / "y.npy"), ref, "nnc run")]
 
     emitted = work / "cpp"
-    run([args.nnc, "emit", model_yaml, "--emit", "cpp", "--weights", weights, "--weights-file", "-o", emitted])
+    run([args.nnc, "emit", model_yaml, *sets, "--emit", "cpp", "--weights", weights, "--weights-file", "-o", emitted])
     (header,) = emitted.glob("*.hpp")
     exe = work / "model"
     # -O0: a third of -O2's build time for these big sources, and the numbers are the same; tests/emit builds the
@@ -168,6 +173,13 @@ def run_and_compare(args, model, model_yaml, weights, shape, work):
     return [f for f in failures if f]
 
 
+def name_value(text):
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"'{text}' is not NAME=VALUE")
+    return name, value
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("nnc", type=pathlib.Path)
@@ -177,13 +189,21 @@ def main():
     parser.add_argument("model")
     parser.add_argument("size", type=int)
     parser.add_argument("--yaml", type=pathlib.Path, help="check this model file instead of the exported one")
+    parser.add_argument("--set", action="append", default=[], type=name_value, metavar="NAME=VALUE",
+                        help="an argument of the --yaml model, passed to nnc")
+    parser.add_argument("--kwarg", action="append", default=[], type=nnc_export.parse_kwarg, metavar="NAME=VALUE",
+                        help="an argument of torchvision's builder (a Python literal)")
+    parser.add_argument("--tag", help="the work directory's name (default: the model's)")
     args = parser.parse_args()
+    if args.set and not args.yaml:
+        parser.error("--set needs --yaml: an exported model has no arguments")
+    args.tag = args.tag or args.model
     torch.set_num_threads(1)
     failures = check(args)
     for f in failures:
         print("FAIL " + f)
     if not failures:  # the weights of the big ones take gigabytes, twice
-        shutil.rmtree(args.workdir / args.model)
+        shutil.rmtree(args.workdir / args.tag)
     return 1 if failures else 0
 
 

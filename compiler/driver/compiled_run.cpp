@@ -101,7 +101,7 @@ std::optional<int> obtain_parameters(const std::string& weights_option, int64_t 
   auto loaded = load_parameters(model.graph, *file, warnings);
   for (const std::string& w : warnings) std::cerr << "nnc: warning: " << printable(w) << "\n";
   if (!loaded) {
-    std::cerr << "nnc: error: " << printable(loaded.error().message) << "\n";
+    std::cerr << "nnc: error: " << printable_lines(loaded.error().message) << "\n";
     return kExitModelError;
   }
   out = std::move(*loaded);

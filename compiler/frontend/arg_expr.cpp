@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <algorithm>
 #include <charconv>
 
 namespace nnc {
@@ -15,7 +16,8 @@ bool name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || 
 bool name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
 // Recursive descent over: sum := product (('+'|'-') product)*; product := unary (('*'|'//'|'%') unary)*;
-// unary := '-' unary | '+' unary | atom; atom := INT | NAME | '$' NAME | '(' sum ')'.
+// unary := '-' unary | '+' unary | atom; atom := INT | NAME | '$' NAME | '(' sum ')' | FUNCTION '(' sum (',' sum)* ')',
+// where FUNCTION is max or min.
 class Parser {
  public:
   Parser(std::string_view text, const std::function<ArgLookup(std::string_view)>& lookup) : text_(text), lookup_(lookup) {}
@@ -29,7 +31,7 @@ class Parser {
     if (pos_ < text_.size()) {
       if (text_[pos_] == '/') return fail("'/' is not integer division", "write // for floor division, as in Python");
       return fail(fmt::format("unexpected '{}' at position {} of the expression", text_[pos_], pos_ + 1),
-                  "an expression uses integers, argument names, + - * // %, and parentheses");
+                  "an expression uses integers, argument names, + - * // %, max(...), min(...) and parentheses");
     }
     return *value;
   }
@@ -128,6 +130,8 @@ class Parser {
       while (end < text_.size() && name_char(text_[end])) ++end;
       const std::string_view name = text_.substr(pos_, end - pos_);
       pos_ = end;
+      skip_space();
+      if (at('(')) return call(name, depth);
       const ArgLookup found = lookup_(name);
       if (found.kind == ArgLookup::Integer) return found.value;
       if (found.kind == ArgLookup::NotInteger)
@@ -137,6 +141,27 @@ class Parser {
     }
     return set_error(fmt::format("unexpected '{}' at position {} of the expression", text_[pos_], pos_ + 1),
                      "an expression uses integers, argument names, + - * // %, and parentheses");
+  }
+
+  // max(a, b, ...) and min(a, b, ...), with the parser just before the '('.
+  std::optional<int64_t> call(std::string_view name, int depth) {
+    if (name != "max" && name != "min")
+      return set_error(fmt::format("'{}' is no function", name), "the functions are max(a, b, ...) and min(a, b, ...)");
+    ++pos_;
+    std::optional<int64_t> result;
+    while (true) {
+      std::optional<int64_t> value = sum(depth + 1);
+      if (!value) return std::nullopt;
+      result = !result ? *value : name == "max" ? std::max(*result, *value) : std::min(*result, *value);
+      skip_space();
+      if (at(',')) {
+        ++pos_;
+        continue;
+      }
+      if (!at(')')) return set_error(fmt::format("{}( is not closed", name), "write the arguments separated by commas, then ')'");
+      ++pos_;
+      return result;
+    }
   }
 
   bool at(char c) const { return pos_ < text_.size() && text_[pos_] == c; }

@@ -1,7 +1,7 @@
 #pragma once
 // The integer arithmetic of `'${expr}'` in block arguments (model-format.md, "Blocks, repeat and
-// arguments"): integers, argument names, + - * // %, unary minus and parentheses, with Python's
-// floor division and modulo. Every failure is a message for the user, never an exception.
+// arguments", extended): integers, argument names, + - * // %, unary minus, parentheses, max(...) and
+// min(...), with Python's floor division and modulo. Every failure is a message for the user, never an exception.
 #include <cstdint>
 #include <functional>
 #include <optional>

@@ -407,7 +407,7 @@ void ModelReader::read_instance(const std::vector<Entry>& fields, size_t index, 
   const bool numbered = repeat_entry || start_entry;
   const int depth = scope.depth + 1;
   int group = -1;
-  if (repeat_entry) {
+  if (numbered) {
     group = static_cast<int>(graph.instances.size());
     graph.instances.push_back({full, block.name, loc, scope.instance, depth, graph.layers.size(), 0, -1, static_cast<int>(*repeat)});
   }
@@ -456,7 +456,7 @@ void ModelReader::read_instance(const std::vector<Entry>& fields, size_t index, 
   if (group >= 0) {
     graph.instances[group].last = graph.layers.size();
     graph.instances[group].output = current.layer;
-    names_.emplace(full, current.layer);
+    names_[full] = current.layer;  // groups may share a name (features.1 to .3, then features.4 to .6): the latest
   }
   previous = {full, loc, current.layer};
 }

@@ -802,7 +802,9 @@ void ModelReader::resolve(Graph& graph, const std::optional<InputRef>& output) {
     const BlockInstance& instance = graph.instances[k];
     auto layer = first.find(instance.name);
     auto [other, inserted] = instance_names.emplace(instance.name, k);
-    if (layer == first.end() && inserted && instance.name != graph.input_name) continue;
+    const bool groups = instance.repeat && graph.instances[other->second].repeat;  // numbered groups may continue a name
+    if (groups) other->second = k;
+    if (layer == first.end() && (inserted || groups) && instance.name != graph.input_name) continue;
     std::string clash = instance.name == graph.input_name ? "the model input's name"
                         : layer != first.end() ? fmt::format("the name of the layer at line {}", name_locs_[layer->second].line)
                                                : fmt::format("the name of the instance at line {}", graph.instances[other->second].loc.line);

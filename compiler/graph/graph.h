@@ -89,7 +89,7 @@ struct BlockInstance {
   int depth = 1;      // 1 for an instance written in the model's layers
   size_t first = 0, last = 0;
   int output = -1;    // the layer whose tensor the instance's name stands for
-  int repeat = 0;     // > 0: the group of `repeat:` instances, not one instance
+  int repeat = 0;     // > 0: the group of numbered instances (`repeat:` or `start:`), not one instance
 };
 
 struct Graph {

@@ -54,11 +54,31 @@ std::string reads_of(const Layer& layer) {
   return fmt::format("{}", fmt::join(reads, ", "));
 }
 
-// What a collapsed row is: the block of an instance, the repeated block of a group, or a count of layers.
-std::string group_op(const Graph& graph, std::string_view name, size_t layers) {
-  for (const BlockInstance& instance : graph.instances)
-    if (instance.name == name) return instance.repeat ? fmt::format("{} x{}", instance.block, instance.repeat) : "block " + instance.block;
-  return fmt::format("{} layers", layers);
+// What the collapsed row of layers [first, last) named `name` is: one instance's block, the blocks of the instances
+// just below it in order (`bottleneck_down, bottleneck x2`), or a count of layers.
+std::string group_op(const Graph& graph, std::string_view name, size_t first, size_t last) {
+  std::vector<std::pair<std::string, int>> runs;  // block, instances in a row
+  for (const BlockInstance& instance : graph.instances) {
+    if (instance.repeat || instance.first < first || instance.last > last) continue;
+    if (instance.name == name) return "block " + instance.block;
+    const std::string_view rest = std::string_view(instance.name).substr(std::min(instance.name.size(), name.size() + 1));
+    if (!instance.name.starts_with(name) || instance.name[name.size()] != '.' || rest.find('.') != std::string_view::npos) continue;
+    if (!runs.empty() && runs.back().first == instance.block) ++runs.back().second;
+    else runs.emplace_back(instance.block, 1);
+  }
+  if (runs.empty()) return fmt::format("{} layers", last - first);
+  if (runs.size() > 3) {
+    std::vector<std::string> blocks;
+    int instances = 0;
+    for (const auto& [block, count] : runs) {
+      instances += count;
+      if (std::find(blocks.begin(), blocks.end(), block) == blocks.end()) blocks.push_back(block);
+    }
+    return fmt::format("{} instances of {} blocks", instances, blocks.size());
+  }
+  std::vector<std::string> parts;
+  for (const auto& [block, count] : runs) parts.push_back(count == 1 ? block : fmt::format("{} x{}", block, count));
+  return fmt::format("{}", fmt::join(parts, ", "));
 }
 
 std::vector<Row> summary_rows(const Graph& graph, int depth) {
@@ -82,7 +102,7 @@ std::vector<Row> summary_rows(const Graph& graph, int depth) {
       macs = checked::saturating_add(macs, graph.layers[j].macs);
     }
     const Layer& last = graph.layers[end - 1];
-    rows.push_back({printable(std::string(group)), group_op(graph, group, end - i), reads_of(layer), last.shape ? to_string(*last.shape) : "?",
+    rows.push_back({printable(std::string(group)), group_op(graph, group, i, end), reads_of(layer), last.shape ? to_string(*last.shape) : "?",
                     group_digits(params), group_digits(macs), &no_formulas});
     i = end;
   }

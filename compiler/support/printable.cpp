@@ -23,6 +23,17 @@ size_t utf8_sequence(std::string_view text, size_t at) {
 
 }  // namespace
 
+std::string printable_lines(std::string_view text) {
+  std::string out;
+  for (size_t start = 0; start <= text.size();) {
+    const size_t end = std::min(text.find('\n', start), text.size());
+    if (start) out += '\n';
+    out += printable(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
 std::string printable(std::string_view text) {
   std::string out;
   out.reserve(text.size());

@@ -55,6 +55,10 @@ TEST_CASE("expressions compute as Python's integers do", "[blocks]") {
   CHECK(eval("-7 % 2") == 1);
   CHECK(eval("7 % -2") == -1);
   CHECK(eval("--a") == 7);
+  CHECK(eval("max(3, a, 5)") == 7);
+  CHECK(eval("8 * min(a // 2, 10) + max(1)") == 25);
+  CHECK(eval_error("floor(a)").find("no function") != std::string::npos);
+  CHECK(eval_error("max(1, 2").find("not closed") != std::string::npos);
   CHECK(eval_error("1 / 2").find("'/' is not integer division") != std::string::npos);
   CHECK(eval_error("(1 + 2").find("not closed") != std::string::npos);
   CHECK(eval_error("word + 1").find("not an integer") != std::string::npos);

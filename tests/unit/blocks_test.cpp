@@ -163,3 +163,24 @@ TEST_CASE("expand writes a flat model that reads back as the same graph", "[bloc
     for (size_t k = 0; k < m.graph.layers[i].inputs.size(); ++k) CHECK(again.graph.layers[i].inputs[k].layer == m.graph.layers[i].inputs[k].layer);
   }
 }
+
+TEST_CASE("numbered groups may continue a name, and start: alone numbers one instance", "[blocks]") {
+  auto m = check_yaml(R"(input: {shape: [1, 4]}
+blocks:
+  b: {layers: [{op: relu, name: r}]}
+layers:
+  - {block: b, name: features, start: 1, repeat: 2}
+  - {block: b, name: features, start: 3}
+  - {op: relu, name: after, input: features}
+  - {block: b, name: s, start: 1}
+  - {op: add, name: sum, inputs: [s, features.1]}
+)");
+  REQUIRE_FALSE(m.diags.has_errors());
+  CHECK(m.graph.layers[2].name == "features.3.r");
+  CHECK(m.graph.layers[3].inputs[0].layer == 2);  // `features` is the latest group's output
+  CHECK(m.graph.layers[4].name == "s.1.r");
+  CHECK(m.graph.layers[5].inputs[0].layer == 4);
+  CHECK(m.graph.layers[5].inputs[1].layer == 0);
+  auto clash = check_yaml("input: {shape: [1, 4]}\nblocks:\n  b: {layers: [{op: relu}]}\nlayers:\n  - {block: b, name: x}\n  - {block: b, name: x}\n");
+  CHECK(has_code(clash, "duplicate-name"));
+}

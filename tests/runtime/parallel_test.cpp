@@ -1,10 +1,12 @@
-// Built twice: against the OpenMP runtime and against parallel.cpp compiled without OpenMP.
+// parallel_for: coverage, nesting, exceptions, concurrency and the C entry point of generated code.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -37,7 +39,7 @@ TEST_CASE("parallel_for covers the range exactly once in pieces of at least grai
       REQUIRE_FALSE(p.empty());
       CHECK(p.front().first == begin);
       CHECK(p.back().second == end);
-      CHECK(static_cast<int64_t>(p.size()) <= nnc::num_threads());
+      CHECK(static_cast<int64_t>(p.size()) <= 4 * nnc::num_threads());
       for (std::size_t i = 0; i < p.size(); ++i) {
         if (i > 0) CHECK(p[i].first == p[i - 1].second);
         if (p.size() > 1) CHECK(p[i].second - p[i].first >= grain);
@@ -82,4 +84,53 @@ TEST_CASE("the C entry point for generated code runs the task over the range", "
   };
   nnc_parallel_for(0, 1000, 10, task, &sum);
   CHECK(sum == 999 * 1000 / 2);
+}
+
+TEST_CASE("no more bodies run at once than num_threads, and more than one does", "[parallel]") {
+  for (int threads : {2, 3}) {
+    nnc::set_num_threads(threads);
+    std::atomic<int> running{0}, most{0};
+    for (int call = 0; call < 50; ++call)
+      nnc::parallel_for(0, 64, 1, [&](int64_t, int64_t) {
+        const int now = ++running;
+        int seen = most.load();
+        while (now > seen && !most.compare_exchange_weak(seen, now)) {
+        }
+        const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(200);
+        while (std::chrono::steady_clock::now() < until) {
+        }
+        --running;
+      });
+    CHECK(most.load() <= threads);
+    CHECK(most.load() >= 2);
+  }
+  nnc::set_num_threads(0);
+}
+
+TEST_CASE("parallel_for from several threads at once stays correct", "[parallel]") {
+  nnc::set_num_threads(2);
+  std::vector<std::thread> callers;
+  std::atomic<int64_t> sum{0};
+  for (int t = 0; t < 4; ++t)
+    callers.emplace_back([&] {
+      for (int call = 0; call < 200; ++call)
+        nnc::parallel_for(0, 100, 1, [&](int64_t lo, int64_t hi) {
+          for (int64_t i = lo; i < hi; ++i) sum += i;
+        });
+    });
+  for (std::thread& t : callers) t.join();
+  CHECK(sum == int64_t{4} * 200 * (99 * 100 / 2));
+  nnc::set_num_threads(0);
+}
+
+TEST_CASE("changing the thread count between calls rebuilds the pool", "[parallel]") {
+  for (int threads : {2, 4, 1, 3, 2}) {
+    nnc::set_num_threads(threads);
+    std::atomic<int64_t> sum{0};
+    nnc::parallel_for(0, 1000, 1, [&](int64_t lo, int64_t hi) {
+      for (int64_t i = lo; i < hi; ++i) sum += i;
+    });
+    CHECK(sum == 999 * 1000 / 2);
+  }
+  nnc::set_num_threads(0);
 }

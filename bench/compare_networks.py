@@ -100,7 +100,7 @@ def first_line(text):
 def run_json(cmd):
     result = subprocess.run([str(c) for c in cmd], capture_output=True, text=True)
     if result.returncode != 0:
-        raise RuntimeError(first_line(result.stderr or result.stdout))
+        raise RuntimeError(f"exit status {result.returncode}: {first_line(result.stderr or result.stdout)}")
     return json.loads(result.stdout)
 
 
@@ -179,7 +179,7 @@ class Bench:
         run = subprocess.run([self.args.nnc, "run", yaml_path, "--input", work / "x.npy", "--output", work / "y_nnc.npy",
                               *threads], capture_output=True, text=True)
         if run.returncode != 0:
-            raise RuntimeError(f"nnc run: {first_line(run.stderr)}")
+            raise RuntimeError(f"nnc run: exit status {run.returncode}: {first_line(run.stderr)}")
         out = np.load(work / "y_nnc.npy")
         bench = run_json([self.args.nnc, "bench", yaml_path, "--format", "json", *threads, *self.timing])
         row["compile_ms"] = bench["compile_ms"]

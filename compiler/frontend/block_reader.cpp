@@ -399,10 +399,9 @@ void ModelReader::read_instance(const std::vector<Entry>& fields, size_t index, 
   std::vector<ArgValue> args;
   const bool args_ok = instance_args(block, fields, scope, args);
   if (!repeat || !start || !args_ok) return fail();
-  if (*repeat > static_cast<int64_t>(kMaxLayers) || !layers_fit(static_cast<size_t>(*repeat) * block.layers.size(), loc, graph)) {
-    if (!too_many_layers_) layers_fit(kMaxLayers + 1, loc, graph);
-    return;
-  }
+  // A repeat past the limit on its own is refused before it is multiplied, which could overflow.
+  const size_t needed = *repeat > static_cast<int64_t>(kMaxLayers) ? kMaxLayers + 1 : static_cast<size_t>(*repeat) * block.layers.size();
+  if (!layers_fit(needed, loc, graph)) return;
 
   const bool numbered = repeat_entry || start_entry;
   const int depth = scope.depth + 1;

@@ -3,6 +3,7 @@
 // and lowering reach it through a LoweringLookup, so that nothing here knows the ops.
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "graph/graph.h"
@@ -23,6 +24,9 @@ struct LayerLowering {
   ir::Expr (*epilogue)(const EpilogueContext&) = nullptr;
   // Floats of temporary space the lowering needs while the layer runs (null: none).
   int64_t (*scratch)(const Layer&, const std::vector<Shape>& inputs) = nullptr;
+  // The row block a parameter is packed with in the parameter block (ParamSlot::row_block), so that the
+  // kernel reads it as vectors; 0 or null: stored as given.
+  int64_t (*param_row_block)(const Layer&, const std::vector<Shape>& inputs, const std::string& param) = nullptr;
 };
 
 // The lowering of a layer's op.

@@ -61,7 +61,7 @@ LoweredModel lower_graph(const Graph& graph, const LowerOptions& options, const 
   module.entry_name = kForwardName;
   module.input_shape = graph.input_shape;
   module.output_shape = *graph.layers[graph.output].shape;
-  module.params = layout_params(graph);
+  module.params = layout_params(graph, lowerings);
   module.arena_floats = lowered.memory.arena;
   Buffer input = argument_buffer("input", *element_count(graph.input_shape), true, 0);
   Buffer output = argument_buffer("output", *element_count(module.output_shape), false, 0);

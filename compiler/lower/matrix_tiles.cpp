@@ -77,4 +77,36 @@ ir::Stmt row_tiles(LowerContext& ctx, const MatrixRef& a, const MatrixRef& b, co
   }, kind);
 }
 
+ir::Stmt packed_tiles(LowerContext& ctx, const MatrixRef& a, const PackedMatrix& b, const ProductSize& size,
+                      const TileStore& store, ir::ForKind kind) {
+  const int64_t vectors = size.columns / kPackedColumns;
+  const RegisterTile tile = choose_broadcast_tile(vectors, size.rows);
+  const int64_t groups = (vectors + tile.rows - 1) / tile.rows, row_tiles = (size.rows + tile.columns - 1) / tile.columns;
+  return loop(ctx, "g", 0, groups, [&](const Expr& g) {
+    return loop(ctx, "t", 0, row_tiles, [&](const Expr& t) {
+      // The last group and the last row tile are moved back to end at the last vector and row; their
+      // overlap is computed twice.
+      std::string v0_name = ctx.fresh_name("v0"), r0_name = ctx.fresh_name("r0");
+      Expr v0 = ir::i64_var(v0_name), r0 = ir::i64_var(r0_name);
+      // Accumulator (v, j): columns (v0 + v) * 16 onwards of row r0 + j.
+      AccumulatorTile acc(ctx, tile);
+      ir::Stmt init = acc.for_each([&](int64_t v, int64_t j) { return acc.init(v, j, ir::f32(0)); });
+      ir::Stmt reduction = loop(ctx, "i", 0, size.depth, [&](const Expr& i) {
+        std::vector<Expr> columns, lefts;
+        for (int64_t v = 0; v < tile.rows; ++v)
+          columns.push_back(load_lanes(b.buffer, Expr(b.offset) + ((v0 + Expr(v)) * Expr(size.depth) + i) * Expr(kPackedColumns), 1, kPackedColumns));
+        for (int64_t j = 0; j < tile.columns; ++j) lefts.push_back(splat(ir::Load::make(a.buffer, a.at(r0 + Expr(j), i)), kPackedColumns));
+        std::vector<std::pair<std::string, Expr>> lets;
+        std::vector<Expr> w = bind_each(ctx, "w", columns, lets);
+        return with_lets(lets, acc.for_each([&](int64_t v, int64_t j) { return acc.fma(v, j, w[v], lefts[j]); }));
+      });
+      ir::Stmt results = acc.for_each(
+          [&](int64_t v, int64_t j) { return store(r0 + Expr(j), (v0 + Expr(v)) * Expr(kPackedColumns), acc.value(v, j), kPackedColumns); });
+      ir::Stmt body = acc.allocate(ir::Block::make({init, reduction, results}));
+      body = ir::LetStmt::make(r0_name, ir::min(t * Expr(tile.columns), Expr(size.rows - tile.columns)), body);
+      return ir::LetStmt::make(v0_name, ir::min(g * Expr(tile.rows), Expr(vectors - tile.rows)), body);
+    });
+  }, kind);
+}
+
 }  // namespace nnc

@@ -39,4 +39,22 @@ ir::Stmt dot_tiles(LowerContext& ctx, const MatrixRef& a, const MatrixRef& b, co
 ir::Stmt row_tiles(LowerContext& ctx, const MatrixRef& a, const MatrixRef& b, const ProductSize& size, const TileStore& store,
                    ir::ForKind kind = ir::ForKind::Serial);
 
+// The columns of one vector of a packed operand (ParamSlot::row_block).
+constexpr int64_t kPackedColumns = 16;
+
+// A parameter packed by kPackedColumns columns (pack_rows), its column 0 `offset` floats into `buffer`.
+struct PackedMatrix {
+  ir::Buffer buffer;
+  int64_t offset = 0;
+};
+
+// out(r, c) = sum over i of a(r, i) * b(c, i), with b a parameter packed by kPackedColumns columns
+// (pack_rows: b(c, i) at ((c / 16) * depth + i) * 16 + c % 16), so that each step loads whole vectors of
+// b and broadcasts a(r, i): the GEMM micro-kernel of BLIS and MLAS. `columns` must be a multiple of 16; any
+// number of rows works, the last row tile moved up to end at the last row. The loop over column
+// groups is outermost, so that a group's packed columns stay in cache while every row streams past;
+// it gets `kind`.
+ir::Stmt packed_tiles(LowerContext& ctx, const MatrixRef& a, const PackedMatrix& b, const ProductSize& size,
+                      const TileStore& store, ir::ForKind kind = ir::ForKind::Serial);
+
 }  // namespace nnc

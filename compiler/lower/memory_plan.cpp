@@ -32,11 +32,15 @@ class ArenaAllocator {
 
 }  // namespace
 
-ParamLayout layout_params(const Graph& graph) {
+ParamLayout layout_params(const Graph& graph, const LoweringLookup& lowerings) {
   ParamLayout layout;
-  for (size_t i = 0; i < graph.layers.size(); ++i) {
-    for (const ParamSpec& p : graph.layers[i].params) {
-      ParamSlot slot{weights_key(graph.layers[i], p), p.shape, layout.total, *element_count(p.shape)};
+  for (const Layer& layer : graph.layers) {
+    const LayerLowering& lowering = lowerings(layer);
+    std::vector<Shape> inputs;
+    for (const InputRef& ref : layer.inputs) inputs.push_back(*graph.shape_of(ref));
+    for (const ParamSpec& p : layer.params) {
+      const int64_t row_block = lowering.param_row_block ? lowering.param_row_block(layer, inputs, p.key) : 0;
+      ParamSlot slot{weights_key(layer, p), p.shape, layout.total, packed_size(p.shape, row_block), row_block};
       layout.total += align_up(slot.size);
       layout.slots.push_back(std::move(slot));
     }

@@ -29,7 +29,8 @@ struct MemoryPlan {
   int64_t arena = 0;                // floats
 };
 
-ParamLayout layout_params(const Graph& graph);
+// Each parameter's slot, packed as its layer's lowering asks.
+ParamLayout layout_params(const Graph& graph, const LoweringLookup& lowerings);
 // `scratch[s]` is how many floats step s needs while it runs.
 MemoryPlan plan_memory(const Graph& graph, const std::vector<Step>& steps, const std::vector<int64_t>& scratch);
 

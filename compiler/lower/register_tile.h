@@ -30,6 +30,11 @@ int64_t largest_divisor_up_to(int64_t n, int64_t limit);
 // block dividing `rows_per_group` that keeps the accumulators within the 32 vector registers.
 RegisterTile choose_output_tile(int64_t width, int64_t rows_per_group);
 
+// For products that load `vectors` vectors of 16 packed weights and broadcast one input per element of
+// a row `width` long: rows = weight vectors, columns = elements, as wastes least on the overlapping last
+// tiles and loads least per multiply-add, within the vector registers.
+RegisterTile choose_broadcast_tile(int64_t vectors, int64_t width);
+
 // For dot products along contiguous vectors of 16 lanes (one partial sum per row and column,
 // summed across lanes at the end): the largest blocks dividing `rows` and `columns` that keep
 // the partial sums and both operands' vectors within the vector registers.

@@ -114,16 +114,26 @@ int64_t attention_scratch(const Layer& layer, const std::vector<Shape>& inputs) 
   return scratch_plan(attention_sizes(inputs[0], inputs.back(), attrs_of<AttentionAttrs>(layer))).total;
 }
 
+// Whether the projections' weights are packed for packed_tiles: E fills whole vectors, so each part
+// of in_proj_weight starts at a whole vector.
+bool packs_projections(int64_t embed) { return embed % kPackedColumns == 0; }
+
+int64_t attention_param_row_block(const Layer& layer, const std::vector<Shape>&, const std::string& param) {
+  const bool projection = param == "in_proj_weight" || param == "out_proj.weight";
+  return projection && packs_projections(layer.shape->back()) ? kPackedColumns : 0;
+}
+
 // rows x E = rows x E times part `part` (0: query, 1: key, 2: value) of in_proj_weight, plus its bias.
 ir::Stmt project(LowerContext& ctx, const ir::Buffer& in, int64_t rows, int64_t part, int64_t to, const AttentionSizes& s) {
   const ir::Buffer& scratch = ctx.scratch();
   const int64_t e = s.embed;
   const bool bias = ctx.attrs<AttentionAttrs>().bias.value;
-  auto store = [&](const Expr& r, const Expr& o, const Expr& sum, int64_t) {
-    Expr start = bias ? ir::Load::make(ctx.param("in_proj_bias"), Expr(part * e) + o) : ir::f32(0);
-    return ir::Store::make(scratch, start + sum, Expr(to) + r * Expr(e) + o);
+  auto store = [&](const Expr& r, const Expr& o, const Expr& sum, int64_t lanes) {
+    Expr value = bias ? load_lanes(ctx.param("in_proj_bias"), Expr(part * e) + o, 1, lanes) + sum : sum;
+    return ir::Store::make(scratch, value, lane_indices(Expr(to) + r * Expr(e) + o, 1, lanes));
   };
   const ir::ForKind kind = ctx.worth_parallel(rows * e * e) ? ir::ForKind::Parallel : ir::ForKind::Serial;
+  if (packs_projections(e)) return packed_tiles(ctx, {in, e}, {ctx.param("in_proj_weight"), part * e * e}, {rows, e, e}, store, kind);
   return dot_tiles(ctx, {in, e}, {ctx.param("in_proj_weight"), e, Expr(part * e * e)}, {rows, e, e}, store, kind);
 }
 
@@ -182,12 +192,14 @@ ir::Stmt lower_attention(LowerContext& ctx) {
   }, kind));
 
   const bool bias = a.bias.value;
-  auto store = [&](const Expr& r, const Expr& o, const Expr& sum, int64_t) {
-    Expr start = bias ? ir::Load::make(ctx.param("out_proj.bias"), o) : ir::f32(0);
-    return ctx.store_output(r * Expr(e) + o, start + sum);
+  auto store = [&](const Expr& r, const Expr& o, const Expr& sum, int64_t lanes) {
+    Expr value = bias ? load_lanes(ctx.param("out_proj.bias"), o, 1, lanes) + sum : sum;
+    return ctx.store_output(lane_indices(r * Expr(e) + o, 1, lanes), value);
   };
   const ir::ForKind out_kind = ctx.worth_parallel(queries * e * e) ? ir::ForKind::Parallel : ir::ForKind::Serial;
-  steps.push_back(dot_tiles(ctx, {scratch, e, Expr(plan.heads)}, {ctx.param("out_proj.weight"), e}, {queries, e, e}, store, out_kind));
+  const MatrixRef heads{scratch, e, Expr(plan.heads)};
+  steps.push_back(packs_projections(e) ? packed_tiles(ctx, heads, {ctx.param("out_proj.weight")}, {queries, e, e}, store, out_kind)
+                                       : dot_tiles(ctx, heads, {ctx.param("out_proj.weight"), e}, {queries, e, e}, store, out_kind));
   return ir::Block::make(std::move(steps));
 }
 
@@ -214,7 +226,7 @@ const OpDef attention_op{
                .min_inputs = 3,
                .max_inputs = 3,
                .infer = infer_attention},
-    .lowering = {.lower = lower_attention, .accepts_epilogue = true, .scratch = attention_scratch},
+    .lowering = {.lower = lower_attention, .accepts_epilogue = true, .scratch = attention_scratch, .param_row_block = attention_param_row_block},
     .reference = reference_attention,
     .params = {{"in_proj_weight", "[3 * embed_dim, embed_dim]"},
                {"in_proj_bias", "[3 * embed_dim]", "bias"},

@@ -4,6 +4,7 @@
 #include "lower/lower_context.h"
 #include "lower/register_tile.h"
 #include "nnc/reference.h"
+#include "ops/conv2d_channel_vectors.h"
 #include "ops/conv2d_depthwise.h"
 #include "ops/op.h"
 #include "ops/window.h"
@@ -118,6 +119,14 @@ PlanePadding plane_padding(const Conv2dAttrs& a) {
 
 bool is_depthwise(const Conv2dAttrs& a, const Shape& in) { return a.groups.value > 1 && in[1] == a.groups.value; }
 
+bool on_channel_vectors(const Conv2dAttrs& a, const Shape& in, const Shape& out) {
+  return a.groups.value == 1 && prefers_channel_vectors(in[1], a.kernel_size.value, a.stride.value, out[1], out[3]);
+}
+
+int64_t conv2d_param_row_block(const Layer& layer, const std::vector<Shape>& inputs, const std::string& param) {
+  return param == "weight" && on_channel_vectors(attrs_of<Conv2dAttrs>(layer), inputs[0], *layer.shape) ? kChannelVectorLanes : 0;
+}
+
 // A depthwise convolution with zero padding pads each plane just before reading it, into a
 // buffer on the stack that stays in cache, when the plane is small enough for that.
 bool pads_each_plane(const Conv2dAttrs& a, const Shape& in) {
@@ -171,6 +180,10 @@ ir::Stmt lower_conv2d(LowerContext& ctx) {
     Shape padded = {src.shape[0], src.shape[1], src.shape[2] + pads[0][0] + pads[0][1], src.shape[3] + pads[1][0] + pads[1][1]};
     src = TensorRef{ctx.scratch(), padded};
     steps.push_back(pad_input(ctx, src));
+  }
+  if (on_channel_vectors(a, ctx.input().shape, out.shape)) {
+    steps.push_back(lower_conv2d_channel_vectors(ctx, src, {.kernel = k, .stride = s, .dilation = d, .bias = a.bias.value}));
+    return ir::Block::make(std::move(steps));
   }
   if (depthwise) {
     DepthwiseConv conv{.kernel = k, .stride = s, .dilation = d, .bias = a.bias.value};
@@ -261,7 +274,7 @@ const OpDef conv2d_op{
                                         bind(&A::padding_mode,
                                              choice_attr("padding_mode", {"zeros", "reflect", "replicate", "circular"}, "zeros"))}),
                .infer = infer_conv2d},
-    .lowering = {.lower = lower_conv2d, .accepts_epilogue = true, .scratch = conv2d_scratch},
+    .lowering = {.lower = lower_conv2d, .accepts_epilogue = true, .scratch = conv2d_scratch, .param_row_block = conv2d_param_row_block},
     .reference = reference_conv2d,
     .params = {{"weight", "[out_channels, in_channels / groups, kernel_size[0], kernel_size[1]]"}, {"bias", "[out_channels]", "bias"}},
     .torch = {.module = "torch.nn.Conv2d", .args = {inferred_from_dim("in_channels", 1)}, .input_rank = 4},

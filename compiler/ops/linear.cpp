@@ -3,6 +3,7 @@
 
 #include "lower/lower_context.h"
 #include "lower/matrix_tiles.h"
+#include "lower/register_tile.h"
 #include "nnc/reference.h"
 #include "ops/op.h"
 
@@ -40,7 +41,15 @@ bool infer_linear(InferContext& ctx) {
   return true;
 }
 
-// y[r, o] = b[o] + sum_i x[r, i] W[o, i]: both operands are contiguous along i (dot_tiles).
+// Whether the weight is packed for packed_tiles: its output features fill whole vectors.
+bool packs_weight(int64_t outputs) { return outputs % kPackedColumns == 0; }
+
+int64_t linear_param_row_block(const Layer& layer, const std::vector<Shape>&, const std::string& param) {
+  return param == "weight" && packs_weight(layer.shape->back()) ? kPackedColumns : 0;
+}
+
+// y[r, o] = b[o] + sum_i x[r, i] W[o, i]: on the weight packed by 16 outputs (packed_tiles), else with
+// both operands contiguous along i (dot_tiles).
 ir::Stmt lower_linear(LowerContext& ctx) {
   using ir::Expr;
   const TensorRef& in = ctx.input();
@@ -48,11 +57,13 @@ ir::Stmt lower_linear(LowerContext& ctx) {
   const int64_t features = in.shape.back(), outputs = out.shape.back(), rows = *element_count(out.shape) / outputs;
   const bool bias = ctx.attrs<LinearAttrs>().bias.value;
   const ir::ForKind kind = ctx.worth_parallel(rows * features * outputs) ? ir::ForKind::Parallel : ir::ForKind::Serial;
-  auto store = [&](const Expr& r, const Expr& o, const Expr& sum, int64_t) {
-    Expr start = bias ? ir::Load::make(ctx.param("bias"), o) : ir::f32(0);
-    return ctx.store_output(r * Expr(outputs) + o, start + sum);
+  auto store = [&](const Expr& r, const Expr& o, const Expr& sum, int64_t lanes) {
+    Expr value = bias ? load_lanes(ctx.param("bias"), o, 1, lanes) + sum : sum;
+    return ctx.store_output(lane_indices(r * Expr(outputs) + o, 1, lanes), value);
   };
-  return dot_tiles(ctx, {in.buffer, features}, {ctx.param("weight"), features}, {rows, outputs, features}, store, kind);
+  const ProductSize size{rows, outputs, features};
+  if (packs_weight(outputs)) return packed_tiles(ctx, {in.buffer, features}, {ctx.param("weight")}, size, store, kind);
+  return dot_tiles(ctx, {in.buffer, features}, {ctx.param("weight"), features}, size, store, kind);
 }
 
 Tensor reference_linear(const ReferenceContext& ctx) { return ref::linear(ctx.input(), *ctx.param("weight"), ctx.param("bias")); }
@@ -67,7 +78,7 @@ const OpDef linear_op{
                                         bind(&A::out_features, required_int("out_features", 1, "the number of outputs")),
                                         bind(&A::bias, bool_attr("bias", true))}),
                .infer = infer_linear},
-    .lowering = {.lower = lower_linear, .accepts_epilogue = true},
+    .lowering = {.lower = lower_linear, .accepts_epilogue = true, .param_row_block = linear_param_row_block},
     .reference = reference_linear,
     .params = {{"weight", "[out_features, in_features]"}, {"bias", "[out_features]", "bias"}},
     .torch = {.module = "torch.nn.Linear", .args = {inferred_from_dim("in_features", -1)}},

@@ -4,6 +4,7 @@
 #include "ir/simplify.h"
 #include "ir/verify.h"
 #include "ops/registry.h"
+#include "pipeline/share_kernels.h"
 
 namespace nnc {
 namespace {
@@ -20,6 +21,8 @@ void verify_kernels(const Graph&, const CompileOptions&, LoweredModel& model) {
   for (const ir::Function& f : model.module.functions) ir::verify(f);
 }
 
+void share_kernels(const Graph&, const CompileOptions&, LoweredModel& model) { share_identical_kernels(model.module); }
+
 struct Pass {
   PassInfo info;
   void (*run)(const Graph&, const CompileOptions&, LoweredModel&);
@@ -30,6 +33,7 @@ const std::vector<Pass>& passes() {
       {{"lower", "each step of the schedule as one kernel, as its ops write it"}, lower},
       {{"simplify", "folds constants and simplifies index arithmetic"}, simplify_kernels},
       {{"verify", "proves every access in bounds and every name bound; changes nothing"}, verify_kernels},
+      {{"share", "compiles identical kernels once, every step that needs one calling it"}, share_kernels},
   };
   return list;
 }

@@ -73,7 +73,12 @@ Tensor pack_parameters(const ParamLayout& layout, const ParameterSet& params) {
   Tensor block(Shape{std::max<int64_t>(layout.total, 1)});
   for (const ParamSlot& slot : layout.slots) {
     const Tensor& t = params.at(slot.key);
-    std::memcpy(block.data() + slot.offset, t.data(), static_cast<size_t>(slot.size) * sizeof(float));
+    if (slot.row_block > 0) {
+      const int64_t rows = slot.shape[0];
+      pack_rows(t.data(), rows, t.numel() / rows, slot.row_block, block.data() + slot.offset);
+    } else {
+      std::memcpy(block.data() + slot.offset, t.data(), static_cast<size_t>(slot.size) * sizeof(float));
+    }
   }
   return block;
 }

@@ -370,7 +370,8 @@ class Emit(Files):
         self.assertIn(declarations, self.path("obj/conv_pool.hpp").read_text())
 
     def test_loops_prints_every_layer(self):
-        """Each kernel starts with a comment naming the layers it computes: every layer in exactly one."""
+        """Each kernel starts with a comment naming the layers it computes (all of them when steps share it): every
+        layer in exactly one."""
         for model in (CONV_POOL, REPO / "examples" / "inception_block.yaml", REPO / "examples" / "resnet_basic_block.yaml"):
             with self.subTest(model=model.name):
                 run = nnc("emit", model, "--emit", "loops")
@@ -391,9 +392,9 @@ class Emit(Files):
                 run = nnc(*command, "--dump-ir-after", "all")
                 self.assertEqual(run.returncode, OK, run.stderr)
                 passes = re.findall(r"^// Loop IR after (\w+)$", run.stderr, re.M)
-                self.assertEqual(passes, ["lower", "simplify", "verify"])
+                self.assertEqual(passes, ["lower", "simplify", "verify", "share"])
                 dumps[command[0]] = dict(zip(passes, re.split(r"^// Loop IR after \w+\n", run.stderr, flags=re.M)[1:]))
-        self.assertEqual(dumps["emit"]["verify"], final.stdout)
+        self.assertEqual(dumps["emit"]["share"], final.stdout)
         self.assertNotEqual(dumps["emit"]["lower"], dumps["emit"]["simplify"])
         one = nnc("emit", CONV_POOL, "--emit", "loops", "--dump-ir-after", "simplify")
         self.assertEqual(re.findall(r"^// Loop IR after (\w+)$", one.stderr, re.M), ["simplify"])

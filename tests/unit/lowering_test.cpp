@@ -138,13 +138,35 @@ TEST_CASE("parameters are laid out once, aligned, under their weights keys", "[m
   LoadedModel m = valid_model("[1, 3, 8, 8]",
                           "  - {op: conv2d, name: c, out_channels: 5, kernel_size: 3}\n"
                           "  - {op: batchnorm2d, name: bn}\n");
-  ParamLayout layout = layout_params(m.graph);
+  ParamLayout layout = layout_params(m.graph, lowering_of);
   REQUIRE(layout.find("c.weight"));
   REQUIRE(layout.find("bn.running_var"));
   CHECK(layout.find("c.weight")->size == 5 * 3 * 3 * 3);
   CHECK(layout.find("nowhere") == nullptr);
   for (const ParamSlot& s : layout.slots) CHECK(s.offset % kTensorAlignFloats == 0);
   CHECK(layout.slots.size() == 6);
+}
+
+TEST_CASE("weights read as vectors of outputs are packed by 16 rows, the last block padded with zeros", "[memory]") {
+  LoadedModel m = valid_model("[1, 40, 8, 8]",
+                              "  - {op: conv2d, name: c, out_channels: 32, kernel_size: 3}\n"
+                              "  - {op: flatten, name: f}\n"
+                              "  - {op: linear, name: l, out_features: 48}\n"
+                              "  - {op: linear, name: head, out_features: 10}\n");
+  ParamLayout layout = layout_params(m.graph, lowering_of);
+  CHECK(layout.find("c.weight")->row_block == 16);
+  CHECK(layout.find("c.bias")->row_block == 0);
+  CHECK(layout.find("l.weight")->row_block == 16);
+  CHECK(layout.find("head.weight")->row_block == 0);  // 10 outputs fill no vector
+
+  CHECK(packed_size({20, 3}, 16) == 32 * 3);
+  CHECK(packed_size({20, 3}, 0) == 20 * 3);
+  std::vector<float> matrix(20 * 3), packed(32 * 3, -1.0f);
+  for (size_t i = 0; i < matrix.size(); ++i) matrix[i] = static_cast<float>(i);
+  pack_rows(matrix.data(), 20, 3, 16, packed.data());
+  CHECK(packed[(0 * 3 + 2) * 16 + 5] == matrix[5 * 3 + 2]);   // row 5, column 2
+  CHECK(packed[(1 * 3 + 1) * 16 + 3] == matrix[19 * 3 + 1]);  // row 19, column 1
+  CHECK(packed[(1 * 3 + 1) * 16 + 4] == 0.0f);                // row 20 does not exist
 }
 
 TEST_CASE("a fused chain binds each value once", "[lower]") {
@@ -179,4 +201,25 @@ TEST_CASE("an add of many inputs keeps its expression shallow", "[lower]") {
   LoadedModel m = valid_model("[1, 4]", "  - {op: relu, name: r}\n  - {op: add, inputs: [" + inputs + "]}\n");
   std::string text = loops(m.graph);
   CHECK(occurrences(text, "const float sum") == 2);  // partial sums after 16 and 32 terms
+}
+
+TEST_CASE("identical kernels are compiled once and called from every step", "[schedule]") {
+  LoadedModel m = valid_model("[1, 8, 6, 6]",
+                              "  - {op: conv2d, out_channels: 8, kernel_size: 3, padding: 1}\n"
+                              "  - {op: batchnorm2d, name: bn1}\n"
+                              "  - {op: conv2d, out_channels: 8, kernel_size: 3, padding: 1}\n"
+                              "  - {op: batchnorm2d, name: bn2}\n"
+                              "  - {op: conv2d, out_channels: 8, kernel_size: 3, padding: 1}\n"
+                              "  - {op: batchnorm2d, name: bn3}\n"
+                              "  - {op: conv2d, out_channels: 8, kernel_size: 3, padding: 1}\n"
+                              "  - {op: sigmoid}\n");
+  ir::Module module = compile_model(m.graph, {}).module;
+  REQUIRE(module.entry.size() == 4);
+  // The second and third read and write the arena, with their own parameters; the first reads the
+  // model's input, of unknown alignment, and the last applies a sigmoid.
+  CHECK(module.functions.size() == 3);
+  CHECK(module.entry[1].function == module.entry[2].function);
+  CHECK(module.entry[0].function != module.entry[1].function);
+  CHECK(module.entry[3].function != module.entry[1].function);
+  CHECK(module.entry[1].args[2]->offset != module.entry[2].args[2]->offset);
 }

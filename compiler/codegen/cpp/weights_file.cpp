@@ -33,10 +33,10 @@ std::string parameter_table(const ParamLayout& layout) {
     if (slot.shape.size() > kLoaderMaxRank)
       internal_error(fmt::format("parameter '{}' has rank {}, above the emitted loader's limit of {}", slot.key,
                                  slot.shape.size(), kLoaderMaxRank));
-    rows += fmt::format("    {{{}, {}, {{{}}}, {}}},\n", cpp_string_literal(slot.key), slot.shape.size(), fmt::join(slot.shape, ", "),
-                        slot.offset);
+    rows += fmt::format("    {{{}, {}, {{{}}}, {}, {}}},\n", cpp_string_literal(slot.key), slot.shape.size(), fmt::join(slot.shape, ", "),
+                        slot.offset, slot.row_block);
   }
-  std::string table = fmt::format("// Each parameter's key, rank, shape and offset in the block of {} floats.\n", layout.total);
+  std::string table = fmt::format("// Each parameter's key, rank, shape, offset in the block of {} floats, and row block (0: not packed).\n", layout.total);
   table += fmt::format("constexpr std::array<nnc_weights::Param, {}> parameter_table{{", layout.slots.size());
   table += rows.empty() ? "};\n" : "{\n" + rows + "}};\n";
   table += fmt::format("constexpr std::int64_t parameter_floats = {};\n", layout.total);

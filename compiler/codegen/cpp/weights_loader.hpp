@@ -39,6 +39,7 @@ struct Param {
   int rank;
   std::int64_t shape[max_rank];
   std::int64_t offset;
+  std::int64_t row_block;  // 0: stored as read; else rows interleaved in blocks of this many (pack_rows)
 };
 
 // The parameter block: `data` points 64-byte aligned into `storage`, or is null before a successful load.
@@ -380,6 +381,18 @@ bool read_header(std::ifstream& in, std::uint64_t& file_size, std::string& heade
   return (!header.empty() && header[0] == '{') || fail("the header does not start with '{'");
 }
 
+// src as a row-major [rows, columns] matrix into dst as [ceil(rows / block)][columns][block], zeros past the last
+// row: the layout nnc's kernels read packed parameters in (nnc::pack_rows).
+void pack_rows(const float* src, std::int64_t rows, std::int64_t columns, std::int64_t block, float* dst) {
+  const std::int64_t blocks = (rows + block - 1) / block;
+  for (std::int64_t b = 0; b < blocks; ++b)
+    for (std::int64_t c = 0; c < columns; ++c)
+      for (std::int64_t lane = 0; lane < block; ++lane) {
+        const std::int64_t r = b * block + lane;
+        dst[(b * columns + c) * block + lane] = r < rows ? src[r * columns + c] : 0.0f;
+      }
+}
+
 bool read_weights(const std::string& path, const Param* params, std::size_t count, std::int64_t total, Block& out,
                   std::string& problem) {
   auto fail = [&](const std::string& message) {
@@ -405,7 +418,15 @@ bool read_weights(const std::string& path, const Param* params, std::size_t coun
   for (std::size_t i = 0; i < count; ++i) {
     const Entry& e = entries.at(params[i].key);
     const std::uint64_t at = data_start + static_cast<std::uint64_t>(e.offsets[0]);
-    if (!read_floats(in, at, (e.offsets[1] - e.offsets[0]) / 4, out.data + params[i].offset)) return fail(read_error(at));
+    const std::int64_t count = (e.offsets[1] - e.offsets[0]) / 4;
+    if (params[i].row_block == 0) {
+      if (!read_floats(in, at, count, out.data + params[i].offset)) return fail(read_error(at));
+      continue;
+    }
+    std::vector<float> values(static_cast<std::size_t>(count));
+    if (!read_floats(in, at, count, values.data())) return fail(read_error(at));
+    const std::int64_t rows = params[i].shape[0];
+    pack_rows(values.data(), rows, rows ? count / rows : 0, params[i].row_block, out.data + params[i].offset);
   }
   return true;
 }

@@ -127,7 +127,8 @@ Conversion convert(const OnnxModel& model) { return Converter(model).run(); }
 
 std::vector<std::string> unknown_ops(const onnx::GraphProto& graph) {
   // Ops with no mapping of their own that folding computes, or that only patterns read.
-  static const std::set<std::string> folded_or_in_patterns = {"Constant", "Shape", "ConstantOfShape", "Erf", "Pow", "Sqrt", "Neg"};
+  static const std::set<std::string> folded_or_in_patterns = {"Constant", "Shape", "ConstantOfShape", "Equal", "Where",
+                                                                       "Erf", "Pow", "Sqrt", "Neg"};
   std::vector<std::string> errors;
   for (const auto& node : graph.node()) {
     const bool onnx_domain = node.domain().empty() || node.domain() == "ai.onnx";

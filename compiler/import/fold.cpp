@@ -153,6 +153,30 @@ Folded fold_node(const onnx::NodeProto& node, const std::map<std::string, Consta
     return one(std::move(out));
   }
   if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") return in.size() == 2 && in[1] ? binary(op, x, *in[1]) : std::nullopt;
+  if (op == "Equal") {
+    if (in.size() != 2 || !in[1]) return std::nullopt;
+    auto shape = broadcast_shape(x.shape, in[1]->shape);
+    if (!shape) return fail("Equal of constants of shapes that do not broadcast");
+    Constant out{.shape = *shape, .is_float = false};
+    for (int64_t i = 0; i < out.numel(); ++i)
+      out.ints.push_back(x.at(broadcast_index(i, *shape, x.shape)) == in[1]->at(broadcast_index(i, *shape, in[1]->shape)));
+    return one(std::move(out));
+  }
+  if (op == "Where") {
+    if (in.size() != 3 || !in[1] || !in[2]) return std::nullopt;
+    auto shape = broadcast_shape(x.shape, in[1]->shape);
+    if (shape) shape = broadcast_shape(*shape, in[2]->shape);
+    if (!shape) return fail("Where of constants of shapes that do not broadcast");
+    const Constant &a = *in[1], &b = *in[2];
+    Constant out{.shape = *shape, .is_float = a.is_float || b.is_float};
+    for (int64_t i = 0; i < out.numel(); ++i) {
+      const Constant& pick = x.int_at(broadcast_index(i, *shape, x.shape)) ? a : b;
+      const int64_t at = broadcast_index(i, *shape, pick.shape);
+      if (out.is_float) out.floats.push_back(pick.at(at));
+      else out.ints.push_back(pick.int_at(at));
+    }
+    return one(std::move(out));
+  }
   if (op == "Sqrt" || op == "Neg") {
     Constant out{.shape = x.shape, .is_float = true};
     for (int64_t i = 0; i < x.numel(); ++i) out.floats.push_back(op == "Sqrt" ? std::sqrt(x.at(i)) : -x.at(i));

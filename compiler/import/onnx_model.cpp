@@ -84,6 +84,32 @@ bool fix_input_shape(onnx::ValueInfoProto& input, const std::vector<int64_t>& re
   return true;
 }
 
+// Replaces every node that can be computed now by initializers holding its outputs; the number replaced.
+int fold_pass(OnnxModel& model, ImportOutcome& outcome) {
+  onnx::GraphProto& graph = *model.proto->mutable_graph();
+  google::protobuf::RepeatedPtrField<onnx::NodeProto> kept;
+  int count = 0;
+  for (auto& node : *graph.mutable_node()) {
+    auto folded = fold_node(node, model.constants, model.shapes);
+    if (!folded) {
+      kept.Add()->Swap(&node);
+      continue;
+    }
+    ++count;
+    if (!*folded) {
+      fail(outcome, kModelError, fmt::format("node '{}' ({}): {}", node.name(), node.op_type(), folded->error().message));
+      continue;
+    }
+    for (int i = 0; i < node.output_size() && i < static_cast<int>((*folded)->size()); ++i) {
+      const Constant& c = (**folded)[static_cast<size_t>(i)];
+      model.constants[node.output(i)] = c;
+      *graph.add_initializer() = constant_to_proto(c, node.output(i));
+    }
+  }
+  graph.mutable_node()->Swap(&kept);
+  return count;
+}
+
 }  // namespace
 
 std::unique_ptr<onnx::ModelProto> parse_onnx(const std::string& path, ImportOutcome& outcome) {
@@ -132,29 +158,12 @@ std::unique_ptr<OnnxModel> prepare_onnx(std::unique_ptr<onnx::ModelProto> parsed
   model->input = inputs[0]->name();
   model->output = graph.output(0).name();
   try {
-    infer_shapes(proto);
-    model->shapes = known_shapes(graph);
-    google::protobuf::RepeatedPtrField<onnx::NodeProto> kept;
-    for (auto& node : *graph.mutable_node()) {
-      auto folded = fold_node(node, model->constants, model->shapes);
-      if (!folded) {
-        kept.Add()->Swap(&node);
-        continue;
-      }
-      if (!*folded) {
-        fail(outcome, kModelError, fmt::format("node '{}' ({}): {}", node.name(), node.op_type(), folded->error().message));
-        continue;
-      }
-      for (int i = 0; i < node.output_size() && i < static_cast<int>((*folded)->size()); ++i) {
-        const Constant& c = (**folded)[static_cast<size_t>(i)];
-        model->constants[node.output(i)] = c;
-        *graph.add_initializer() = constant_to_proto(c, node.output(i));
-      }
-    }
-    graph.mutable_node()->Swap(&kept);
-    // Reshapes and others whose shape input was just folded get their output shapes only now.
-    infer_shapes(proto);
-    model->shapes = known_shapes(graph);
+    // Folding a shape computation can make more shapes known (a Resize's sizes, a Reshape's target), which makes
+    // more Shape nodes foldable: alternate until nothing folds.
+    do {
+      infer_shapes(proto);
+      model->shapes = known_shapes(graph);
+    } while (fold_pass(*model, outcome) > 0 && outcome.status == 0);
     for (const auto& node : graph.node()) model->nodes.push_back(&node);
   } catch (const std::exception& e) {
     fail(outcome, kUsageError, fmt::format("{}: ONNX shape inference fails: {}", request.model_path, e.what()));

@@ -4,17 +4,31 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cctype>
 
 namespace nnc::onnx_import {
 
+namespace {
+
+// torch.onnx's scoped names repeat the module path: `/layer1/layer1.0/conv1/Conv` is `layer1.0.conv1.Conv`.
+std::string scoped_path(const std::string& name) {
+  std::string path;
+  for (size_t start = 0; start <= name.size();) {
+    const size_t slash = std::min(name.find('/', start), name.size());
+    const std::string segment = name.substr(start, slash - start);
+    start = slash + 1;
+    if (segment.empty()) continue;
+    path = path.empty() || segment.starts_with(path + ".") ? segment : path + "." + segment;
+  }
+  return path;
+}
+
+}  // namespace
+
 std::string LayerNames::make(const std::string& wanted) {
   std::string clean;
-  size_t start = wanted.find_first_not_of('/');
-  for (size_t i = start == std::string::npos ? wanted.size() : start; i < wanted.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(wanted[i]);
-    clean += c == '/' ? '.' : (std::isalnum(c) || c == '_' || c == '-' || c == '.') ? static_cast<char>(c) : '_';
-  }
+  for (const unsigned char c : scoped_path(wanted)) clean += (std::isalnum(c) || c == '_' || c == '-' || c == '.') ? static_cast<char>(c) : '_';
   if (clean.empty()) clean = "layer";
   std::string name = clean;
   for (int n = 2; used_.count(name); ++n) name = fmt::format("{}_{}", clean, n);

@@ -15,7 +15,7 @@ struct Layer {
   std::vector<std::pair<std::string, std::string>> attrs;  // key, value as YAML text
 };
 
-// Layer names from ONNX names: `/layer1/Conv` becomes `layer1.Conv`, anything but letters, digits, `_`, `-` and
+// Layer names from ONNX names: `/layer1/layer1.0/Conv` becomes `layer1.0.Conv`, anything but letters, digits, `_`, `-` and
 // `.` becomes `_`, and a name already taken gets `_2`, `_3`, ...: the same model gives the same names every run.
 class LayerNames {
  public:

@@ -157,6 +157,16 @@ class ImportErrors(unittest.TestCase):
         self.assert_nothing_written()
 
 
+class Linking(unittest.TestCase):
+    def test_only_the_plugin_links_onnx_and_protobuf(self):
+        """`nnc check` must not pay for the importer: nnc and libnnc_core.so need neither ONNX nor protobuf."""
+        nnc = Path(NNC).resolve()
+        for binary in (nnc, nnc.parent.parent / "lib" / "libnnc_core.so", nnc.parent.parent / "lib" / "libnnc_onnx.so"):
+            needed = subprocess.run(["readelf", "-d", binary], capture_output=True, text=True, check=True).stdout
+            links = "libonnx" in needed and "libprotobuf" in needed
+            self.assertEqual(links, binary.name == "libnnc_onnx.so", f"{binary.name}:\n{needed}")
+
+
 if __name__ == "__main__":
     NNC = sys.argv.pop(1)
     unittest.main()

@@ -161,8 +161,9 @@ void map_resize(Converter& c, const Node& n) {
   const std::string coords = attr_string(n, "coordinate_transformation_mode", n.op_type() == "Upsample" ? "asymmetric" : "half_pixel");
   Attrs attrs{{"size", size_pair(y[2], y[3])}};
   if (mode == "nearest") {
-    if (coords != "asymmetric" || attr_string(n, "nearest_mode", "round_prefer_floor") != "floor")
-      if (n.op_type() != "Upsample") throw Unsupported{"nearest resizing other than PyTorch's (asymmetric coordinates, floor)"};
+    // Upsample's nearest is always PyTorch's; Resize's only with these two attributes.
+    const bool torch_nearest = n.op_type() == "Upsample" || (coords == "asymmetric" && attr_string(n, "nearest_mode", "round_prefer_floor") == "floor");
+    if (!torch_nearest) throw Unsupported{"nearest resizing other than PyTorch's (asymmetric coordinates, floor)"};
   } else if (mode == "linear" || mode == "bilinear") {
     attrs.emplace_back("mode", "bilinear");
     if (coords == "align_corners") attrs.emplace_back("align_corners", "true");

@@ -20,7 +20,7 @@ struct ImportOutcome {
 };
 
 namespace onnx_import {
-inline constexpr int kModelError = 1, kUsageError = 2;
+inline constexpr int kModelError = 1, kUsageError = 2, kBug = 3;
 }  // namespace onnx_import
 
 // The plugin's one exported symbol.

@@ -63,7 +63,7 @@ extern "C" __attribute__((visibility("default"))) void nnc_import_onnx(const nnc
     outcome.status = nnc::onnx_import::kUsageError;
     outcome.errors = {"out of memory"};
   } catch (const std::exception& e) {
-    outcome.status = 3;
+    outcome.status = nnc::onnx_import::kBug;
     outcome.errors = {fmt::format("this is a bug in nnc import: {}", e.what())};
   }
 }

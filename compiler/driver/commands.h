@@ -65,6 +65,12 @@ struct ExpandOptions {
   ColorMode color = ColorMode::Auto;
 };
 
+struct ImportOptions {
+  std::string file;                  // MODEL.onnx
+  std::string output;                // OUT.yaml; empty: MODEL.yaml beside the model
+  std::vector<int64_t> input_shape;  // empty: the model's own
+};
+
 enum class OpsFormat { Text, Markdown, Json };
 
 struct OpsOptions {
@@ -85,6 +91,7 @@ int run_run(const RunOptions& options);
 int run_bench(const RunOptions& options);
 int run_emit(const EmitOptions& options);
 int run_expand(const ExpandOptions& options);
+int run_import(const ImportOptions& options);
 
 // Colour only on a terminal, and never when NO_COLOR is set.
 bool use_color(ColorMode mode, int fd);

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <exception>
 #include <iostream>
+#include <optional>
 
 #include "driver/commands.h"
 #include "ops/registry.h"
@@ -21,7 +22,7 @@ namespace {
 
 using namespace nnc;
 
-const std::vector<std::string> kCommands = {"run", "check", "summary", "emit", "bench", "expand", "ops", "codes"};
+const std::vector<std::string> kCommands = {"run", "check", "summary", "emit", "bench", "expand", "import", "ops", "codes"};
 
 std::string ops_epilog() {
   std::string text = "Ops:\n";
@@ -68,6 +69,20 @@ void add_set_option(CLI::App* cmd, ArgSettings& settings) {
           ""))
       ->option_text("NAME=VALUE")
       ->allow_extra_args(false);
+}
+
+// "1,3,224,224": every dimension a whole number from 1 to 2^31.
+std::optional<std::vector<int64_t>> parse_shape(const std::string& text) {
+  std::vector<int64_t> shape;
+  for (size_t start = 0; start <= text.size();) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    int64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data() + start, text.data() + comma, value);
+    if (comma == start || ec != std::errc() || end != text.data() + comma || value < 1 || value > (int64_t{1} << 31)) return std::nullopt;
+    shape.push_back(value);
+    start = comma + 1;
+  }
+  return shape;
 }
 
 void add_color_option(CLI::App* cmd, ColorMode& mode) {
@@ -184,6 +199,23 @@ int run(int argc, char** argv) {
   add_color_option(expand_cmd, expand.color);
   expand_cmd->footer("Exit status: 0 ok, 1 model errors (printed on stderr), 2 usage or unreadable file.");
 
+  ImportOptions import_options;
+  CLI::App* import_cmd = app.add_subcommand("import", "convert an ONNX model to an nnc model: OUT.yaml and its weights, OUT.safetensors");
+  import_cmd->add_option("file", import_options.file, "the ONNX model")->required()->check(non_empty_path());
+  import_cmd->add_option("-o,--output", import_options.output,
+                         "OUT.yaml, with OUT.safetensors beside it (default: the model's path with .yaml); both written whole or not at all")
+      ->check(non_empty_path());
+  import_cmd->add_option_function<std::string>(
+                "--input-shape", [&import_options](const std::string& text) { import_options.input_shape = *parse_shape(text); },
+                "the input's static shape, e.g. 1,3,224,224 (needed when the model leaves a dimension open)")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            return parse_shape(text) ? "" : "write the shape as positive whole numbers separated by commas, e.g. 1,3,224,224, not '" + text + "'";
+          },
+          ""))
+      ->option_text("N,C,H,W");
+  import_cmd->footer("Exit status: 0 ok, 1 an op or construct nnc lacks (every node named), 2 usage, an unreadable or invalid ONNX file, 3 a bug in nnc.");
+
   OpsOptions ops;
   CLI::App* ops_cmd = app.add_subcommand("ops", "list every op with its attributes, types and defaults");
   add_choice(ops_cmd, "--format", ops.format, {{"text", OpsFormat::Text}, {"markdown", OpsFormat::Markdown}, {"json", OpsFormat::Json}},
@@ -228,6 +260,7 @@ int run(int argc, char** argv) {
   if (ops_cmd->parsed()) return run_ops(ops);
   if (codes_cmd->parsed()) return run_codes(codes);
   if (expand_cmd->parsed()) return run_expand(expand);
+  if (import_cmd->parsed()) return run_import(import_options);
   return run_emit(emit);
 }
 

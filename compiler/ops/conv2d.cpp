@@ -120,7 +120,7 @@ PlanePadding plane_padding(const Conv2dAttrs& a) {
 bool is_depthwise(const Conv2dAttrs& a, const Shape& in) { return a.groups.value > 1 && in[1] == a.groups.value; }
 
 bool on_channel_vectors(const Conv2dAttrs& a, const Shape& in, const Shape& out) {
-  return a.groups.value == 1 && prefers_channel_vectors(in[1], a.kernel_size.value, a.stride.value, out[1], out[3]);
+  return a.groups.value == 1 && prefers_channel_vectors(in[1], a.kernel_size.value, out[1]);
 }
 
 int64_t conv2d_param_row_block(const Layer& layer, const std::vector<Shape>& inputs, const std::string& param) {

@@ -20,9 +20,9 @@ struct ChannelVectorConv {
 // The output channels of one weight vector: the weight is packed with this row block.
 constexpr int64_t kChannelVectorLanes = 16;
 
-// Whether a convolution with groups = 1 reading `in_channels` x kernel values per output, into an output of
-// `out_channels` planes out_w wide, runs faster on channel vectors than on the pixel rows of lower_conv2d.
-bool prefers_channel_vectors(int64_t in_channels, const Pair& kernel, const Pair& stride, int64_t out_channels, int64_t out_w);
+// Whether a convolution with groups = 1 reading `in_channels` x kernel values per output, into
+// `out_channels` planes, runs faster on channel vectors than on the pixel rows of lower_conv2d.
+bool prefers_channel_vectors(int64_t in_channels, const Pair& kernel, int64_t out_channels);
 
 // The convolution of `src` (padded already) into the layer's output, its weight packed by
 // kChannelVectorLanes rows.

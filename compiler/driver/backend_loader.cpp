@@ -3,21 +3,17 @@
 #include <dlfcn.h>
 #include <fmt/format.h>
 
-#include <filesystem>
+#include "driver/executable_path.h"
 
 namespace nnc {
 
 namespace {
 
-// build/bin/nnc loads build/lib/libnnc_llvm.so, found from the executable's real path only: a relative path would
-// make dlopen look in the current directory, which may hold anyone's library.
+// build/bin/nnc loads build/lib/libnnc_llvm.so, and an installed P/bin/nnc P/lib/libnnc_llvm.so.
 Result<std::string> plugin_path() {
-  std::error_code ec;
-  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec || !exe.is_absolute())
-    return Error{fmt::format("cannot load nnc's LLVM backend: the nnc executable's own path is unknown (/proc/self/exe: {})",
-                             ec ? ec.message() : "not an absolute path")};
-  return (exe.parent_path().parent_path() / "lib" / "libnnc_llvm.so").string();
+  auto directory = executable_directory();
+  if (!directory) return Error{"cannot load nnc's LLVM backend: " + directory.error().message};
+  return (directory->parent_path() / "lib" / "libnnc_llvm.so").string();
 }
 
 }  // namespace

@@ -13,7 +13,7 @@ enum class ColorMode { Auto, Always, Never };
 
 // `--set NAME=VALUE` for the model's `args`, in the order given.
 using ArgSettings = std::vector<std::pair<std::string, std::string>>;
-enum class CheckFormat { Text, Json, Github };
+enum class CheckFormat { Text, Json, Github, Sarif };
 
 struct CheckOptions {
   std::vector<std::string> files;

@@ -122,8 +122,9 @@ int run(int argc, char** argv) {
   check_cmd->add_flag("--strict", check.strict, "fail on warnings too");
   add_set_option(check_cmd, check.set);
   add_choice(check_cmd, "--format", check.format,
-             {{"text", CheckFormat::Text}, {"json", CheckFormat::Json}, {"github", CheckFormat::Github}},
-             "text (default), json (one document on stdout) or github (workflow annotations)");
+             {{"text", CheckFormat::Text}, {"json", CheckFormat::Json}, {"github", CheckFormat::Github}, {"sarif", CheckFormat::Sarif}},
+             "text (default), json (one document on stdout), github (workflow annotations) or sarif (SARIF 2.1.0, for code "
+             "scanning)");
   check_cmd->footer("Exit status: 0 no errors (warnings allowed unless --strict), 1 errors, 2 usage or unreadable file.");
   add_color_option(check_cmd, check.color);
 

@@ -65,6 +65,16 @@ struct ExpandOptions {
   ColorMode color = ColorMode::Auto;
 };
 
+enum class GraphFormat { Dot, Mermaid };
+
+struct GraphOptions {
+  std::string file;
+  ArgSettings set;
+  GraphFormat format = GraphFormat::Dot;
+  std::string output;  // empty or "-": stdout
+  ColorMode color = ColorMode::Auto;
+};
+
 enum class OpsFormat { Text, Markdown, Json };
 
 struct OpsOptions {
@@ -85,6 +95,7 @@ int run_run(const RunOptions& options);
 int run_bench(const RunOptions& options);
 int run_emit(const EmitOptions& options);
 int run_expand(const ExpandOptions& options);
+int run_graph(const GraphOptions& options);
 
 // Colour only on a terminal, and never when NO_COLOR is set.
 bool use_color(ColorMode mode, int fd);

@@ -21,7 +21,7 @@ namespace {
 
 using namespace nnc;
 
-const std::vector<std::string> kCommands = {"run", "check", "summary", "emit", "bench", "expand", "ops", "codes"};
+const std::vector<std::string> kCommands = {"run", "check", "summary", "emit", "bench", "expand", "graph", "ops", "codes"};
 
 std::string ops_epilog() {
   std::string text = "Ops:\n";
@@ -185,6 +185,18 @@ int run(int argc, char** argv) {
   add_color_option(expand_cmd, expand.color);
   expand_cmd->footer("Exit status: 0 ok, 1 model errors (printed on stderr), 2 usage or unreadable file.");
 
+  GraphOptions graph;
+  CLI::App* graph_cmd = app.add_subcommand("graph", "draw the model: layers with their op and attributes, shapes on the edges, "
+                                                    "block instances as clusters");
+  graph_cmd->add_option("file", graph.file, "model file (YAML)")->required()->check(non_empty_path());
+  add_set_option(graph_cmd, graph.set);
+  add_choice(graph_cmd, "--format", graph.format, {{"dot", GraphFormat::Dot}, {"mermaid", GraphFormat::Mermaid}},
+             "dot (default; Graphviz: `dot -Tsvg`) or mermaid (a flowchart, as Markdown on GitHub renders it)");
+  graph_cmd->add_option("-o,--output", graph.output, "write the picture here (default: standard output); never left half-written")
+      ->check(non_empty_path());
+  add_color_option(graph_cmd, graph.color);
+  graph_cmd->footer("Exit status: 0 ok, 1 model errors (printed on stderr), 2 usage or unreadable file.");
+
   OpsOptions ops;
   CLI::App* ops_cmd = app.add_subcommand("ops", "list every op with its attributes, types and defaults");
   add_choice(ops_cmd, "--format", ops.format, {{"text", OpsFormat::Text}, {"markdown", OpsFormat::Markdown}, {"json", OpsFormat::Json}},
@@ -229,6 +241,7 @@ int run(int argc, char** argv) {
   if (ops_cmd->parsed()) return run_ops(ops);
   if (codes_cmd->parsed()) return run_codes(codes);
   if (expand_cmd->parsed()) return run_expand(expand);
+  if (graph_cmd->parsed()) return run_graph(graph);
   return run_emit(emit);
 }
 

@@ -84,6 +84,18 @@ class Consumer(unittest.TestCase):
         self.assertEqual(self.consumer_output().size, 6 * 3 * 3)
         self.assert_same_as_nnc_run()
 
+    def test_a_broken_model_stops_the_configure_step_with_its_diagnostics(self):
+        source = self.dir / "broken"
+        shutil.copytree(CONSUMER, source)
+        model = source / "tiny_net.yaml"
+        model.write_text(model.read_text().replace("op: relu", "op: rleu"))
+        proc = subprocess.run(["cmake", "-S", source, "-B", self.dir / "broken-build", "-G", "Ninja",
+                               f"-DCMAKE_PREFIX_PATH={self.prefix}"], capture_output=True, text=True, timeout=120)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("nnc_add_model(tiny_net_model)", proc.stderr)
+        self.assertIn("tiny_net.yaml:7:", proc.stderr)
+        self.assertIn("did you mean 'relu'", proc.stderr)
+
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()

@@ -15,6 +15,7 @@ std::string quoted(std::string_view text) {
       case '<': out += "#lt;"; break;
       case '>': out += "#gt;"; break;
       case '#': out += "#35;"; break;
+      case '`': out += "#96;"; break;  // a label opening with a backtick would be read as Markdown
       default: out += c;
     }
   }

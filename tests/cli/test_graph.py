@@ -20,6 +20,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 RESIDUAL = """\
 name: tiny_resnet
+args: {width: 8}
 input: {shape: [1, 3, 16, 16]}
 blocks:
   basic:
@@ -29,14 +30,15 @@ blocks:
       - {op: relu, name: relu}
       - {op: add, name: add, inputs: [relu, $input]}
 layers:
-  - {op: conv2d, name: stem, out_channels: 8, kernel_size: 3, padding: 1}
-  - {block: basic, name: layer1, repeat: 2, planes: 8}
+  - {op: conv2d, name: stem, out_channels: $width, kernel_size: 3, padding: 1}
+  - {block: basic, name: layer1, repeat: 2, planes: $width}
   - {op: adaptive_avgpool2d, name: pool, output_size: 1}
   - {op: flatten, name: "say \\"hi\\" <b>"}
+  - {op: identity, name: "`tick # x"}
 """
 
 LAYERS = ["stem", "layer1.0.conv1", "layer1.0.relu", "layer1.0.add", "layer1.1.conv1", "layer1.1.relu", "layer1.1.add",
-          "pool", 'say "hi" <b>']
+          "pool", 'say "hi" <b>', "`tick # x"]
 
 
 def nnc(*args):
@@ -86,7 +88,7 @@ class Graph(unittest.TestCase):
         edges = [lines for title, lines in self.groups(root, "edge").items()]
         edge_labels = sorted(line for lines in edges for line in lines)
         # stem, each instance's three layers' inputs (add reads two), pool, flatten, output.
-        self.assertEqual(len(edges), 1 + 2 * 4 + 1 + 1 + 1)
+        self.assertEqual(len(edges), 1 + 2 * 4 + 1 + 1 + 1 + 1)
         self.assertEqual(edge_labels.count("[1, 8, 16, 16]"), 1 + 2 * 4)
         self.assertIn("[1, 8, 1, 1]", edge_labels)
         self.assertIn("[1, 8]", edge_labels)
@@ -121,12 +123,19 @@ class Graph(unittest.TestCase):
         self.assertEqual(depth, 0)
         self.assertEqual(max_depth, 2)
         self.assertEqual(len(defined), len(LAYERS) + 2)
-        self.assertEqual(len(edges), 12)
+        self.assertEqual(len(edges), 13)
         for source, _, target in edges:
             self.assertIn(source, defined)
             self.assertIn(target, defined)
         self.assertIn("say #quot;hi#quot; #lt;b#gt;<br/>flatten", defined.values())
+        self.assertIn("#96;tick #35; x<br/>identity", defined.values())
         self.assertIn("[1, 8, 16, 16]", [label for _, label, _ in edges])
+
+    def test_set_reaches_the_picture(self):
+        status, dot, err = nnc("graph", self.model, "--set", "width=4")
+        self.assertEqual(status, 0, err)
+        self.assertIn('[label="[1, 4, 16, 16]"]', dot)
+        self.assertNotIn("[1, 8, 16, 16]", dot)
 
     def test_output_file_and_errors(self):
         out = os.path.join(self.dir, "picture.dot")

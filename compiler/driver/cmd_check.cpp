@@ -5,7 +5,9 @@
 #include <iostream>
 
 #include "driver/commands.h"
+#include "driver/executable_path.h"
 #include "pipeline/report.h"
+#include "pipeline/report_sarif.h"
 
 namespace nnc {
 
@@ -14,9 +16,20 @@ bool use_color(ColorMode mode, int fd) {
   return std::getenv("NO_COLOR") == nullptr && isatty(fd);
 }
 
+namespace {
+
+// The documentation installed with this nnc (share/doc/nnc beside bin/), as SARIF's tool.driver.informationUri.
+std::string documentation_uri() {
+  auto directory = executable_directory();
+  const std::filesystem::path prefix = directory ? directory->parent_path() : std::filesystem::path("/usr");
+  return path_uri((prefix / "share/doc/nnc/using-nnc.md").string());
+}
+
+}  // namespace
+
 int run_check(const CheckOptions& options) {
   const TextStyle style{use_color(options.color, STDOUT_FILENO)};
-  nlohmann::ordered_json files = nlohmann::ordered_json::array();
+  nlohmann::ordered_json files = nlohmann::ordered_json::array(), sarif = nlohmann::ordered_json::array();
   int unreadable = 0, failed = 0, errors = 0, warnings = 0;
   for (const std::string& path : options.files) {
     LoadedModel model = load_model(path, {.set = options.set});
@@ -28,6 +41,9 @@ int run_check(const CheckOptions& options) {
       case CheckFormat::Text: print_diagnostics(std::cout, model, style); break;
       case CheckFormat::Github: print_github_annotations(std::cout, model); break;
       case CheckFormat::Json: files.push_back(model_json(model, options.strict)); break;
+      case CheckFormat::Sarif:
+        for (auto& result : sarif_results(model)) sarif.push_back(std::move(result));
+        break;
     }
   }
   const int count = static_cast<int>(options.files.size());
@@ -36,6 +52,9 @@ int run_check(const CheckOptions& options) {
                           {"summary", {{"files", count}, {"failed", failed}, {"errors", errors}, {"warnings", warnings}}}};
     // A model file may hold any bytes; JSON must be UTF-8, and in ASCII no name in it can drive a terminal.
     std::cout << doc.dump(-1, ' ', true, nlohmann::ordered_json::error_handler_t::replace) << '\n';
+  } else if (options.format == CheckFormat::Sarif) {
+    const auto log = sarif_log({.version = NNC_VERSION, .information_uri = documentation_uri()}, std::move(sarif));
+    std::cout << log.dump(-1, ' ', true, nlohmann::ordered_json::error_handler_t::replace) << '\n';
   } else if (options.format == CheckFormat::Text) {
     auto plural = [](int n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); };
     std::cout << "checked " << plural(count, "file") << ": " << plural(errors, "error") << ", " << plural(warnings, "warning")

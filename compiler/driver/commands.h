@@ -13,7 +13,7 @@ enum class ColorMode { Auto, Always, Never };
 
 // `--set NAME=VALUE` for the model's `args`, in the order given.
 using ArgSettings = std::vector<std::pair<std::string, std::string>>;
-enum class CheckFormat { Text, Json, Github };
+enum class CheckFormat { Text, Json, Github, Sarif };
 
 struct CheckOptions {
   std::vector<std::string> files;
@@ -71,6 +71,16 @@ struct ImportOptions {
   std::vector<int64_t> input_shape;  // empty: the model's own
 };
 
+enum class GraphFormat { Dot, Mermaid };
+
+struct GraphOptions {
+  std::string file;
+  ArgSettings set;
+  GraphFormat format = GraphFormat::Dot;
+  std::string output;  // empty or "-": stdout
+  ColorMode color = ColorMode::Auto;
+};
+
 enum class OpsFormat { Text, Markdown, Json };
 
 struct OpsOptions {
@@ -92,6 +102,7 @@ int run_bench(const RunOptions& options);
 int run_emit(const EmitOptions& options);
 int run_expand(const ExpandOptions& options);
 int run_import(const ImportOptions& options);
+int run_graph(const GraphOptions& options);
 
 // Colour only on a terminal, and never when NO_COLOR is set.
 bool use_color(ColorMode mode, int fd);

@@ -22,7 +22,7 @@ namespace {
 
 using namespace nnc;
 
-const std::vector<std::string> kCommands = {"run", "check", "summary", "emit", "bench", "expand", "import", "ops", "codes"};
+const std::vector<std::string> kCommands = {"run", "check", "summary", "emit", "bench", "expand", "import", "graph", "ops", "codes"};
 
 std::string ops_epilog() {
   std::string text = "Ops:\n";
@@ -137,8 +137,9 @@ int run(int argc, char** argv) {
   check_cmd->add_flag("--strict", check.strict, "fail on warnings too");
   add_set_option(check_cmd, check.set);
   add_choice(check_cmd, "--format", check.format,
-             {{"text", CheckFormat::Text}, {"json", CheckFormat::Json}, {"github", CheckFormat::Github}},
-             "text (default), json (one document on stdout) or github (workflow annotations)");
+             {{"text", CheckFormat::Text}, {"json", CheckFormat::Json}, {"github", CheckFormat::Github}, {"sarif", CheckFormat::Sarif}},
+             "text (default), json (one document on stdout), github (workflow annotations) or sarif (SARIF 2.1.0, for code "
+             "scanning)");
   check_cmd->footer("Exit status: 0 no errors (warnings allowed unless --strict), 1 errors, 2 usage or unreadable file.");
   add_color_option(check_cmd, check.color);
 
@@ -215,6 +216,17 @@ int run(int argc, char** argv) {
           ""))
       ->option_text("N,C,H,W");
   import_cmd->footer("Exit status: 0 ok, 1 an op or construct nnc lacks (every node named), 2 usage, an unreadable or invalid ONNX file, 3 a bug in nnc.");
+  GraphOptions graph;
+  CLI::App* graph_cmd = app.add_subcommand("graph", "draw the model: layers with their op and attributes, shapes on the edges, "
+                                                    "block instances as clusters");
+  graph_cmd->add_option("file", graph.file, "model file (YAML)")->required()->check(non_empty_path());
+  add_set_option(graph_cmd, graph.set);
+  add_choice(graph_cmd, "--format", graph.format, {{"dot", GraphFormat::Dot}, {"mermaid", GraphFormat::Mermaid}},
+             "dot (default; Graphviz: `dot -Tsvg`) or mermaid (a flowchart, as Markdown on GitHub renders it)");
+  graph_cmd->add_option("-o,--output", graph.output, "write the picture here (default: standard output); never left half-written")
+      ->check(non_empty_path());
+  add_color_option(graph_cmd, graph.color);
+  graph_cmd->footer("Exit status: 0 ok, 1 model errors (printed on stderr), 2 usage or unreadable file.");
 
   OpsOptions ops;
   CLI::App* ops_cmd = app.add_subcommand("ops", "list every op with its attributes, types and defaults");
@@ -261,6 +273,7 @@ int run(int argc, char** argv) {
   if (codes_cmd->parsed()) return run_codes(codes);
   if (expand_cmd->parsed()) return run_expand(expand);
   if (import_cmd->parsed()) return run_import(import_options);
+  if (graph_cmd->parsed()) return run_graph(graph);
   return run_emit(emit);
 }
 

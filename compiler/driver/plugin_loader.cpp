@@ -3,18 +3,15 @@
 #include <dlfcn.h>
 #include <fmt/format.h>
 
-#include <filesystem>
+#include "driver/executable_path.h"
 
 namespace nnc {
 
-// build/bin/nnc loads build/lib/LIBRARY, found from the executable's real path only: a relative path would make
-// dlopen look in the current directory, which may hold anyone's library.
+// build/bin/nnc loads build/lib/LIBRARY, and an installed P/bin/nnc P/lib/LIBRARY.
 Result<void*> plugin_symbol(const std::string& library, const char* symbol) {
-  std::error_code ec;
-  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec || !exe.is_absolute())
-    return Error{fmt::format("the nnc executable's own path is unknown (/proc/self/exe: {})", ec ? ec.message() : "not an absolute path")};
-  const std::string path = (exe.parent_path().parent_path() / "lib" / library).string();
+  auto directory = executable_directory();
+  if (!directory) return Error{directory.error().message};
+  const std::string path = (directory->parent_path() / "lib" / library).string();
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) return Error{dlerror()};  // names the library's path and the reason
   void* address = dlsym(handle, symbol);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "support/identifier.h"
 #include "support/printable.h"
 
 namespace nnc {
@@ -144,6 +145,8 @@ nlohmann::ordered_json model_json(const LoadedModel& model, bool strict) {
   }
   file["diagnostics"] = diagnostics;
   const Graph& g = model.graph;
+  // The namespace and file stem of `nnc emit`, which build systems need before the code is emitted (nnc_add_model).
+  if (!model.unreadable()) file["emit_name"] = model_identifier(g.name);
   if (!g.input_shape.empty()) file["input"] = {{"name", g.input_name}, {"shape", g.input_shape}};
   nlohmann::ordered_json layers = nlohmann::ordered_json::array();
   for (const Layer& layer : g.layers) {

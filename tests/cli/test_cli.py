@@ -196,11 +196,13 @@ class Json(Files):
     LAYER_KEYS = {"name", "op", "shape", "params", "macs"}
 
     def assert_structure(self, doc):
-        # The contract's keys; `summary` and each file's `input` are nnc's documented extensions.
+        # The contract's keys; `summary` and each file's `input` and `emit_name` are nnc's documented extensions.
         self.assertEqual(set(doc), {"files", "summary"})
         for f in doc["files"]:
             self.assertLessEqual({"file", "ok", "diagnostics"}, set(f))
-            self.assertLessEqual(set(f), {"file", "ok", "diagnostics", "layers", "output", "input"})
+            self.assertLessEqual(set(f), {"file", "ok", "diagnostics", "layers", "output", "input", "emit_name"})
+            if "emit_name" in f:
+                self.assertRegex(f["emit_name"], r"^[A-Za-z][A-Za-z0-9_]*$")
             self.assertIsInstance(f["file"], str)
             self.assertIsInstance(f["ok"], bool)
             for d in f["diagnostics"]:
@@ -224,6 +226,7 @@ class Json(Files):
         (f,) = doc["files"]
         self.assertEqual(f["file"], self.ok)
         self.assertTrue(f["ok"])
+        self.assertEqual(f["emit_name"], "conv_pool")
         self.assertEqual(f["diagnostics"], [])
         self.assertEqual(f["layers"], [
             {"name": "0", "op": "conv2d", "shape": [1, 5, 24, 24], "params": 130, "macs": 72000},

@@ -4,10 +4,9 @@
 #include <iostream>
 
 #include "driver/commands.h"
+#include "driver/text_output.h"
 #include "frontend/flat_model.h"
-#include "nnc/file_io.h"
 #include "pipeline/report.h"
-#include "support/printable.h"
 
 namespace nnc {
 
@@ -17,15 +16,7 @@ int run_expand(const ExpandOptions& options) {
   if (model.unreadable()) return kExitUsage;
   if (model.diags.has_errors()) return kExitModelError;
   const std::string text = flat_model_text(model.graph);
-  if (options.output.empty() || options.output == "-") {
-    std::cout << text;
-    return kExitOk;
-  }
-  if (auto written = write_file_atomically(options.output, {text}); !written) {
-    std::cerr << "nnc: error: " << printable(written.error().message) << "\n";
-    return kExitUsage;
-  }
-  return kExitOk;
+  return write_text_output(options.output, text);
 }
 
 }  // namespace nnc

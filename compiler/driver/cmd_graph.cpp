@@ -4,10 +4,9 @@
 #include <iostream>
 
 #include "driver/commands.h"
+#include "driver/text_output.h"
 #include "graph/picture.h"
-#include "nnc/file_io.h"
 #include "pipeline/report.h"
-#include "support/printable.h"
 
 namespace nnc {
 
@@ -18,15 +17,7 @@ int run_graph(const GraphOptions& options) {
   if (model.diags.has_errors()) return kExitModelError;
   const GraphPicture picture = graph_picture(model.graph);
   const std::string text = options.format == GraphFormat::Mermaid ? mermaid_text(picture) : dot_text(picture);
-  if (options.output.empty() || options.output == "-") {
-    std::cout << text;
-    return kExitOk;
-  }
-  if (auto written = write_file_atomically(options.output, {text}); !written) {
-    std::cerr << "nnc: error: " << printable(written.error().message) << "\n";
-    return kExitUsage;
-  }
-  return kExitOk;
+  return write_text_output(options.output, text);
 }
 
 }  // namespace nnc

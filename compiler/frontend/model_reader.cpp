@@ -213,6 +213,15 @@ std::vector<std::string> ModelReader::op_names() const {
   return names;
 }
 
+const std::string& ModelReader::unknown_op_suggestion(const std::string& op) {
+  auto [it, added] = unknown_op_suggestions_.try_emplace(op);
+  if (!added) return it->second;
+  it->second = did_you_mean(op, op_names());
+  const OpSchema* known_as = op_known_as(op);
+  if (it->second.empty() && known_as) it->second = " (did you mean '" + known_as->name + "'?)";
+  return it->second;
+}
+
 const OpSchema* ModelReader::op_known_as(std::string_view name) const {
   std::string lower(name);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -436,10 +445,7 @@ Layer ModelReader::read_layer(const YAML::Node& item, const std::vector<Entry>& 
     if (layer.schema) {
       layer.op = layer.schema->name;  // an alias reads as the op it names
     } else {
-      std::string suggestion = did_you_mean(layer.op, op_names());
-      const OpSchema* known_as = op_known_as(layer.op);
-      if (suggestion.empty() && known_as) suggestion = " (did you mean '" + known_as->name + "'?)";
-      diags_.error("unknown-op", layer.loc, fmt::format("unknown op '{}' in layer '{}'{}", layer.op, layer.name, suggestion),
+      diags_.error("unknown-op", layer.loc, fmt::format("unknown op '{}' in layer '{}'{}", layer.op, layer.name, unknown_op_suggestion(layer.op)),
                    "the ops are: " + fmt::format("{}", fmt::join(op_names(), ", ")));
       layer.valid = false;
     }

@@ -111,6 +111,9 @@ class ModelReader {
   std::vector<std::string> op_names() const;
   // The op whose PyTorch or Keras name `name` is, ignoring case; null when none.
   const OpSchema* op_known_as(std::string_view name) const;
+  // " (did you mean ...?)" for an op nnc lacks, or ""; worked out once per word, as a block repeated
+  // thousands of times asks for it on every instance.
+  const std::string& unknown_op_suggestion(const std::string& op);
 
   const SourceFile& file_;
   OpSchemas ops_;
@@ -127,6 +130,7 @@ class ModelReader {
   std::optional<SourceLoc> via_alias_;  // while reading a layer written `- *name`: where that is
   std::map<std::string, BlockDef> blocks_;
   Scope model_scope_;
+  std::unordered_map<std::string, std::string> unknown_op_suggestions_;
   std::unordered_map<std::string, int> names_;  // layers and instances read so far: the layer each name stands for
 };
 

@@ -23,7 +23,12 @@ std::string domain_name(const std::string& domain) { return domain.empty() ? "ai
 
 }  // namespace
 
-Tensor tensor_of(const Constant& c, std::vector<int64_t> shape) { return Tensor::of(Shape(shape.begin(), shape.end()), c.as_floats()); }
+Tensor tensor_of(const Constant& c, std::vector<int64_t> shape) {
+  const Shape want(shape.begin(), shape.end());
+  if (element_count(want) != c.numel())
+    throw Unsupported{fmt::format("a constant of shape {} where shape {} is needed", to_string(c.shape), to_string(want))};
+  return Tensor::of(want, c.as_floats());
+}
 
 Tensor tensor_of(const Constant& c) { return tensor_of(c, c.shape.empty() ? std::vector<int64_t>{1} : c.shape); }
 
@@ -113,6 +118,9 @@ Conversion Converter::run() {
   if (out.errors.empty()) {
     if (model.constants.count(model.output)) out.errors.push_back(fmt::format("the graph's output '{}' is a constant", model.output));
     else if (tensors_.count(model.output)) out.output = tensors_.at(model.output);
+    else out.errors.push_back(fmt::format("the graph's output '{}' is neither its input nor computed by any node", model.output));
+  }
+  if (out.errors.empty()) {
     if (out.output == "input" || layers_.empty()) {
       layers_.push_back(Layer{.name = names_.make("identity"), .op = "identity", .inputs = {"input"}});
       out.output = layers_.back().name;

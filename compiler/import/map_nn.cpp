@@ -238,8 +238,11 @@ void map_clip(Converter& c, const Node& n) {
   const std::string in = c.tensor(n.input(0));
   if (lo == 0 && hi == 6) c.add_layer(n, "relu6", {in});
   else if (lo == 0 && hi == inf) c.add_layer(n, "relu", {in});
-  else if (std::isfinite(lo) && std::isfinite(hi)) c.add_layer(n, "hardtanh", {in}, {{"min_val", yaml_float(static_cast<float>(lo))}, {"max_val", yaml_float(static_cast<float>(hi))}});
-  else throw Unsupported{"Clip with only an upper bound, or only a lower bound other than 0"};
+  else if (!std::isfinite(static_cast<float>(lo)) || !std::isfinite(static_cast<float>(hi)))
+    throw Unsupported{"Clip with only an upper bound, or only a lower bound other than 0"};
+  else if (!(static_cast<float>(lo) < static_cast<float>(hi)))
+    throw Unsupported{"Clip whose lower bound is not below its upper bound (its output would be constant)"};
+  else c.add_layer(n, "hardtanh", {in}, {{"min_val", yaml_float(static_cast<float>(lo))}, {"max_val", yaml_float(static_cast<float>(hi))}});
 }
 
 void map_prelu(Converter& c, const Node& n) {

@@ -4,6 +4,9 @@
 #include <onnx/checker.h>
 #include <onnx/shape_inference/implementation.h>
 
+#include <algorithm>
+#include <set>
+
 #include "nnc/file_io.h"
 
 namespace nnc::onnx_import {
@@ -33,6 +36,23 @@ std::optional<std::vector<int64_t>> static_shape(const onnx::ValueInfoProto& inf
     shape.push_back(d.dim_value());
   }
   return shape;
+}
+
+// libonnx 1.12's shape inference divides by strides and groups without checking them (SIGFPE on 0), so window
+// attributes are checked first: an error for each node whose strides, dilations, kernel or group are not positive.
+void check_window_attributes(const onnx::GraphProto& graph, ImportOutcome& outcome) {
+  static const std::set<std::string> windowed = {"Conv", "ConvTranspose", "MaxPool", "AveragePool", "LpPool"};
+  for (const auto& node : graph.node()) {
+    if (!windowed.count(node.op_type()) || !(node.domain().empty() || node.domain() == "ai.onnx")) continue;
+    for (const auto& attr : node.attribute()) {
+      const bool listed = attr.name() == "strides" || attr.name() == "dilations" || attr.name() == "kernel_shape";
+      const bool positive = listed ? std::all_of(attr.ints().begin(), attr.ints().end(), [](int64_t v) { return v > 0; })
+                                   : attr.name() != "group" || attr.i() > 0;
+      if (!positive)
+        fail(outcome, kModelError, fmt::format("node '{}' ({}): its {} must be positive", node.name().empty() && node.output_size() ? node.output(0) : node.name(),
+                                               node.op_type(), attr.name()));
+    }
+  }
 }
 
 void infer_shapes(onnx::ModelProto& model) {
@@ -118,9 +138,13 @@ std::unique_ptr<onnx::ModelProto> parse_onnx(const std::string& path, ImportOutc
     fail(outcome, kUsageError, bytes.error().message);
     return nullptr;
   }
+  return parse_onnx_bytes(*bytes, path, outcome);
+}
+
+std::unique_ptr<onnx::ModelProto> parse_onnx_bytes(const std::string& bytes, const std::string& name, ImportOutcome& outcome) {
   auto proto = std::make_unique<onnx::ModelProto>();
-  if (!proto->ParseFromString(*bytes) || !proto->has_graph()) {
-    fail(outcome, kUsageError, fmt::format("{}: not an ONNX model, or a truncated one (protobuf cannot parse it as a ModelProto with a graph)", path));
+  if (!proto->ParseFromString(bytes) || !proto->has_graph()) {
+    fail(outcome, kUsageError, fmt::format("{}: not an ONNX model, or a truncated one (protobuf cannot parse it as a ModelProto with a graph)", name));
     return nullptr;
   }
   return proto;
@@ -157,6 +181,8 @@ std::unique_ptr<OnnxModel> prepare_onnx(std::unique_ptr<onnx::ModelProto> parsed
   if (outcome.status != 0 || !fix_input_shape(*inputs[0], request.input_shape, outcome)) return nullptr;
   model->input = inputs[0]->name();
   model->output = graph.output(0).name();
+  check_window_attributes(graph, outcome);
+  if (outcome.status != 0) return nullptr;
   try {
     // Folding a shape computation can make more shapes known (a Resize's sizes, a Reshape's target), which makes
     // more Shape nodes foldable: alternate until nothing folds.

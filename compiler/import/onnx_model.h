@@ -24,6 +24,8 @@ struct OnnxModel {
 
 // The file parsed as a ModelProto with a graph, or `outcome` filled with the status and the error.
 std::unique_ptr<onnx::ModelProto> parse_onnx(const std::string& path, ImportOutcome& outcome);
+// The same for a file's bytes; `name` is the file in messages.
+std::unique_ptr<onnx::ModelProto> parse_onnx_bytes(const std::string& bytes, const std::string& name, ImportOutcome& outcome);
 // The parsed model checked, shaped and folded, or `outcome` filled with the status and every error.
 std::unique_ptr<OnnxModel> prepare_onnx(std::unique_ptr<onnx::ModelProto> proto, const ImportRequest& request, ImportOutcome& outcome);
 

@@ -56,6 +56,8 @@ def bad_files(good, tensors):
         "text after the object": (with_header(json.dumps(header) + " x", data), ["invalid JSON header", "after the header's object"]),
         "unterminated string": (with_header('{"0.weight', b""), ["invalid JSON header", "closing quote"]),
         "invalid escape": (with_header('{"0.w\\qeight": {}}', data), ["invalid escape"]),
+        "ill-formed UTF-8 in a key": (with_header(b'{"0.b\xc3ias": {}}', data), ["not valid UTF-8"]),
+        "a UTF-16 surrogate in UTF-8": (with_header(b'{"0.b\xed\xa0\x80": {}}', data), ["not valid UTF-8"]),
         "NUL in header": (with_header('{"0.weight"\0: {}}', data), ["invalid JSON header"]),
         "deep nesting": (with_header("{" + '"a": {' * 100000 + "}" * 100001, b""), ["invalid JSON header"]),
         "negative shape": (with_header(json.dumps({"0.weight": {"dtype": "F32", "shape": [-5], "data_offsets": [0, 0]}}), b""),

@@ -70,6 +70,35 @@ class ImportErrors(unittest.TestCase):
         self.assertIn("3 errors; nothing written", run.stderr)
         self.assert_nothing_written()
 
+    def test_clip_bounds_that_leave_a_constant(self):
+        # The last pair differs as doubles and is equal once cast to float, as nnc's hardtanh holds them.
+        for lo, hi, hi_type in [(-1.0, -2.0, TensorProto.FLOAT), (3.0, 3.0, TensorProto.FLOAT), (1.0, 1.0 + 1e-9, TensorProto.DOUBLE)]:
+            inits = [helper.make_tensor("lo", TensorProto.FLOAT, [], [lo]), helper.make_tensor("hi", hi_type, [], [hi])]
+            nodes = [helper.make_node("Cast", ["hi"], ["hi32"], to=TensorProto.FLOAT),
+                     helper.make_node("Clip", ["x", "lo", "hi32"], ["y"], name="clip")]
+            run = self.nnc_import(model(nodes, inits=inits))
+            self.assertEqual(run.returncode, MODEL_ERROR, (lo, hi, run.stderr))
+            self.assertIn("node 'clip' (Clip, domain ai.onnx): Clip whose lower bound is not below its upper bound", run.stderr)
+            self.assert_nothing_written()
+
+    def test_window_attributes_that_are_not_positive(self):
+        # libonnx's shape inference would divide by them: refused before it runs, each node named.
+        w = helper.make_tensor("w", TensorProto.FLOAT, [3, 3, 1, 1], [0.5] * 9)
+        for op, inputs, attrs, bad in [("Conv", ["x", "w"], {"strides": [0, 1]}, "strides"), ("Conv", ["x", "w"], {"group": 0}, "group"),
+                                       ("MaxPool", ["x"], {"kernel_shape": [1, 1], "strides": [1, 0]}, "strides"),
+                                       ("AveragePool", ["x"], {"kernel_shape": [0, 1]}, "kernel_shape"),
+                                       ("Conv", ["x", "w"], {"dilations": [-1, 1]}, "dilations")]:
+            run = self.nnc_import(model([helper.make_node(op, inputs, ["y"], name="windowed", **attrs)], inits=[w]))
+            self.assertEqual(run.returncode, MODEL_ERROR, (op, attrs, run.stderr))
+            self.assertIn(f"node 'windowed' ({op}): its {bad} must be positive", run.stderr)
+            self.assert_nothing_written()
+
+    def test_an_output_no_node_computes(self):
+        run = self.nnc_import(model([helper.make_node("Relu", ["x"], ["r"], name="relu")]))
+        self.assertEqual(run.returncode, MODEL_ERROR, run.stderr)
+        self.assertIn("the graph's output 'y' is neither its input nor computed by any node", run.stderr)
+        self.assert_nothing_written()
+
     def test_truncated_file_is_a_usage_error_and_writes_nothing(self):
         w = helper.make_tensor("W", TensorProto.FLOAT, [4, 3, 3, 3], np.ones(108, np.float32).tolist())
         whole = model([helper.make_node("Conv", ["x", "W"], ["y"])], inits=[w]).SerializeToString()

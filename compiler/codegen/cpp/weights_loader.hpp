@@ -59,6 +59,22 @@ std::string shape_text(const std::int64_t* dims, std::size_t rank) {
   return text + "]";
 }
 
+// Whether `text` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF), as JSON must be.
+bool valid_utf8(const std::string& text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const std::size_t length = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (length == 0 || text.size() - i < length) return false;
+    for (std::size_t k = 1; k < length; ++k)
+      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
+    const unsigned char second = length > 1 ? static_cast<unsigned char>(text[i + 1]) : 0;
+    if ((c == 0xE0 && second < 0xA0) || (c == 0xED && second > 0x9F) || (c == 0xF0 && second < 0x90) || (c == 0xF4 && second > 0x8F))
+      return false;
+    i += length;
+  }
+  return true;
+}
+
 bool checked_mul(std::int64_t a, std::int64_t b, std::int64_t& product) {  // both non-negative
   if (a != 0 && b > int64_max / a) return false;
   product = a * b;
@@ -247,6 +263,10 @@ bool read_entry(JsonReader& json, const std::string& key, Entry& entry) {
 
 // The tensors the header lists, by key. "__metadata__" must map strings to strings; its values are not needed.
 bool parse_header(const std::string& text, std::map<std::string, Entry>& entries, std::string& problem) {
+  if (!valid_utf8(text)) {
+    problem = "the header is not valid UTF-8";
+    return false;
+  }
   JsonReader json(text);
   bool has_metadata = false;
   const bool ok = read_object(json, [&](const std::string& key) {
@@ -356,7 +376,7 @@ std::string read_error(std::uint64_t at) {
 }
 
 // The file's size, and its JSON header bounded and within the file; else why not (without the file's name).
-bool read_header(std::ifstream& in, std::uint64_t& file_size, std::string& header, std::string& problem) {
+bool read_header(std::istream& in, std::uint64_t& file_size, std::string& header, std::string& problem) {
   auto fail = [&](const std::string& message) {
     problem = message;
     return false;

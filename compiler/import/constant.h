@@ -11,6 +11,8 @@
 
 namespace nnc::onnx_import {
 
+int64_t saturated_int(double v);
+
 struct Constant {
   std::vector<int64_t> shape;
   bool is_float = true;
@@ -19,7 +21,9 @@ struct Constant {
 
   int64_t numel() const;
   double at(int64_t i) const { return is_float ? floats[static_cast<size_t>(i)] : static_cast<double>(ints[static_cast<size_t>(i)]); }
-  int64_t int_at(int64_t i) const { return is_float ? static_cast<int64_t>(floats[static_cast<size_t>(i)]) : ints[static_cast<size_t>(i)]; }
+  // A float is truncated toward zero, saturated to int64's range, NaN read as 0: a graph that hands floats to an
+  // integer input is malformed, but must not make the conversion undefined.
+  int64_t int_at(int64_t i) const { return is_float ? saturated_int(floats[static_cast<size_t>(i)]) : ints[static_cast<size_t>(i)]; }
   std::vector<int64_t> as_ints() const;
   std::vector<float> as_floats() const;
 };

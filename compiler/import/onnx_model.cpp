@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <set>
+#include <stdexcept>
 
+#include "import/isolated.h"
 #include "nnc/file_io.h"
 
 namespace nnc::onnx_import {
@@ -55,9 +57,15 @@ void check_window_attributes(const onnx::GraphProto& graph, ImportOutcome& outco
   }
 }
 
+// libonnx's shape inference, tried in a child process first: on some malformed attributes it reads out of bounds.
 void infer_shapes(onnx::ModelProto& model) {
   model.mutable_graph()->clear_value_info();
-  onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), onnx::ShapeInferenceOptions(false, 0, true));
+  const auto infer = [&] {
+    onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), onnx::ShapeInferenceOptions(false, 0, true));
+  };
+  if (auto failure = fails_in_child(infer, std::chrono::seconds(60)))
+    throw std::runtime_error(fmt::format("libonnx's shape inference {} on this model; some node's attributes are malformed", *failure));
+  infer();
 }
 
 ShapeMap known_shapes(const onnx::GraphProto& graph) {

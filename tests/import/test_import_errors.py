@@ -93,6 +93,20 @@ class ImportErrors(unittest.TestCase):
             self.assertIn(f"node 'windowed' ({op}): its {bad} must be positive", run.stderr)
             self.assert_nothing_written()
 
+    def test_attributes_that_crash_libonnx_shape_inference(self):
+        # libonnx 1.12 reads past the end of a weight's dimensions here (found by tests/fuzz/fuzz_onnx_import): nnc
+        # must report the model, however the out-of-bounds read turns out.
+        w = helper.make_tensor("w", TensorProto.FLOAT, [4, 3, 3, 3], [0.5] * 108)
+        b = helper.make_tensor("b", TensorProto.FLOAT, [3], [0.0] * 3)
+        for data, weight in [("w", "b"), ("x", "b")]:
+            nodes = [helper.make_node("ConvTranspose", [data, weight], ["y"], name="up", strides=[2, 2], pads=[1, 1, 1, 1],
+                                      output_padding=[1, 1])]
+            run = self.nnc_import(model(nodes, inits=[w, b]))
+            self.assertIn(run.returncode, (MODEL_ERROR, USAGE), run.stderr)
+            if run.returncode == USAGE:
+                self.assertIn("libonnx's shape inference crashed", run.stderr)
+            self.assert_nothing_written()
+
     def test_an_output_no_node_computes(self):
         run = self.nnc_import(model([helper.make_node("Relu", ["x"], ["r"], name="relu")]))
         self.assertEqual(run.returncode, MODEL_ERROR, run.stderr)

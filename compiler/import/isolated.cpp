@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <thread>
 
@@ -16,7 +17,9 @@ std::optional<std::string> fails_in_child(const std::function<void()>& work, std
   const pid_t child = fork();
   if (child < 0) return fmt::format("cannot start a process to run it in: {}", std::strerror(errno));
   if (child == 0) {
-    if (const int null = open("/dev/null", O_WRONLY); null >= 0) dup2(null, STDERR_FILENO);  // a crash report is the parent's to give
+    // A crash report is the parent's to give: no crash handler of the parent's (a sanitizer's, a fuzzer's) runs here.
+    for (int signal : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) std::signal(signal, SIG_DFL);
+    if (const int null = open("/dev/null", O_WRONLY); null >= 0) dup2(null, STDERR_FILENO);
     try {
       work();
     } catch (...) {

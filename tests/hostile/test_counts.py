@@ -34,13 +34,13 @@ class HugeCounts(Scratch):
         self.assertEqual(len(diags), 1)
         self.assertIn("'zz'", diags[0]["message"])
 
-    def test_20000_layers_with_list_attributes(self):
+    def test_10000_layers_with_list_attributes(self):
         """Each list attribute once copied the whole document's YAML nodes: 30 s for 2,000 such layers."""
         layers = "".join(f"  - {{op: maxpool2d, name: p{i}, kernel_size: [1, 1], stride: [1, 1], input: input}}\n"
-                         for i in range(20000))
+                         for i in range(10000))
         run = nnc("check", self.write("m.yaml", "input: {shape: [1, 3, 8, 8]}\nlayers:\n" + layers), "--format", "json")
         self.assert_status(run, 0)
-        self.assertEqual(json.loads(run.stdout)["summary"]["warnings"], 19999, "every layer but the last is unused")
+        self.assertEqual(json.loads(run.stdout)["summary"]["warnings"], 9999, "every layer but the last is unused")
 
     def test_set_given_thousands_of_times(self):
         model = self.write("m.yaml", ARGS_MODEL)

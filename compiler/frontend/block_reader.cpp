@@ -50,7 +50,7 @@ std::vector<std::string> ModelReader::arg_names(const Scope& scope) const {
 
 std::optional<YAML::Node> ModelReader::substitute(const YAML::Node& node, const Scope& scope, SourceLoc loc) {
   if (node.IsSequence()) {
-    YAML::Node out(YAML::NodeType::Sequence);
+    std::vector<YAML::Node> values;
     bool changed = false;
     for (size_t i = 0; i < node.size(); ++i) {
       const YAML::Node item = node[i];
@@ -60,9 +60,13 @@ std::optional<YAML::Node> ModelReader::substitute(const YAML::Node& node, const 
       auto value = substitute(item, scope, loc);
       if (!value) return std::nullopt;
       changed = changed || !value->is(item);
-      out.push_back(*value);
+      values.push_back(*value);
     }
-    return changed ? out : node;
+    if (!changed) return node;
+    // Only now: each push_back of a document's node copies the whole document's node set into the new list.
+    YAML::Node out(YAML::NodeType::Sequence);
+    for (const YAML::Node& value : values) out.push_back(value);
+    return out;
   }
   if (!node.IsScalar()) return node;
   const std::string& text = node.Scalar();

@@ -7,23 +7,27 @@
 namespace nnc {
 namespace {
 
-// The 8-byte size and the JSON header, padded with spaces so the data starts at a multiple of 8.
+// The 8-byte size and the JSON header, padded with spaces so the data starts at a multiple of 8. The header is
+// written entry by entry: an ordered_json object looks every new key up in a list, quadratic in the number of tensors.
 Result<std::string> header(const std::map<std::string, Tensor>& tensors, const std::map<std::string, std::string>& metadata) {
-  nlohmann::ordered_json h = nlohmann::ordered_json::object();
-  if (!metadata.empty()) h["__metadata__"] = metadata;
+  std::string text = "{";
+  auto add = [&text](const std::string& key, const nlohmann::ordered_json& value) {
+    if (text.size() > 1) text += ',';
+    text += nlohmann::ordered_json(key).dump() + ':' + value.dump();
+  };
   int64_t offset = 0;
-  for (const auto& [key, tensor] : tensors) {
-    if (key == "__metadata__") return Error{"a tensor cannot be called \"__metadata__\""};
-    const int64_t end = offset + static_cast<int64_t>(tensor.bytes().size());
-    h[key] = {{"dtype", "F32"}, {"shape", tensor.shape()}, {"data_offsets", {offset, end}}};
-    offset = end;
-  }
-  std::string text;
   try {
-    text = h.dump();
+    if (!metadata.empty()) add("__metadata__", metadata);
+    for (const auto& [key, tensor] : tensors) {
+      if (key == "__metadata__") return Error{"a tensor cannot be called \"__metadata__\""};
+      const int64_t end = offset + static_cast<int64_t>(tensor.bytes().size());
+      add(key, {{"dtype", "F32"}, {"shape", tensor.shape()}, {"data_offsets", {offset, end}}});
+      offset = end;
+    }
   } catch (const nlohmann::json::type_error&) {
     return Error{"a tensor key or metadata string is not valid UTF-8"};
   }
+  text += '}';
   text.append((8 - text.size() % 8) % 8, ' ');
   std::string out(8, '\0');
   for (int i = 0; i < 8; ++i) out[i] = static_cast<char>(static_cast<uint64_t>(text.size()) >> (8 * i) & 0xff);

@@ -102,7 +102,8 @@ TEST_CASE("lane loads and stores: scalars at one lane, ramps with the stride oth
   CHECK(lane_indices(i, 3, 1).same_as(i));
   CHECK(splat(ir::f32(1), 8).type() == ir::Type::f32(8));
   CHECK(splat(ir::f32(1), 1).as<ir::FloatImm>());
-  const ir::Store* store = store_lanes(b, splat(ir::f32(1), 4), i, 4).as<ir::Store>();
+  const ir::Stmt stored = store_lanes(b, splat(ir::f32(1), 4), i, 4);
+  const ir::Store* store = stored.as<ir::Store>();
   REQUIRE(store);
   CHECK(store->index.as<ir::Ramp>()->lanes == 4);
 }

@@ -30,7 +30,7 @@ TEST_CASE("a LoadedModel moved after loading quotes its own lines", "[frontend]"
     model = check_yaml(text);  // move-assigned, as prepare_model does
     nnc::LoadedModel moved = std::move(model);
     REQUIRE(moved.diags.has_errors());
-    const nnc::Diagnostic& d = moved.diags.sorted().front();
+    const nnc::Diagnostic d = moved.diags.sorted().front();
     const std::string_view line = moved.source->line(d.loc.line);
     CHECK(text.find(std::string(line)) != std::string::npos);
     CHECK_FALSE(line.empty());

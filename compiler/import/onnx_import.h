@@ -1,6 +1,6 @@
 #pragma once
 // The interface of nnc's ONNX importer, a plugin (libnnc_onnx.so) that only `nnc import` loads, so that no other
-// command links or loads ONNX and protobuf.
+// command links or loads ONNX and protobuf. The plugin reads and converts; it writes nothing.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -16,7 +16,10 @@ struct ImportRequest {
 struct ImportOutcome {
   int status = 0;                   // the driver's exit codes: 0 ok, 1 model error, 2 unreadable or invalid, 3 bug
   std::vector<std::string> errors;  // one line each, without the "nnc: error: " prefix
-  int layers = 0;                   // written, when status is 0
+  // When status is 0: the model's text (its `weights:` names OUT.safetensors), that file's bytes, and its layer
+  // count. The driver checks the model and writes both files.
+  std::string yaml, weights;
+  int layers = 0;
 };
 
 namespace onnx_import {

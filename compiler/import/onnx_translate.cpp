@@ -6,7 +6,6 @@
 #include "import/model_text.h"
 #include "import/onnx_model.h"
 #include "nnc/safetensors.h"
-#include "pipeline/model_loader.h"
 
 namespace nnc::onnx_import {
 
@@ -35,17 +34,7 @@ std::optional<TranslatedModel> translate_onnx(std::unique_ptr<onnx::ModelProto> 
     outcome.errors.push_back(weights.error().message);
     return std::nullopt;
   }
-  std::string yaml = model_yaml(text, conversion.layers);
-  // Whatever a mapping lets through (ONNX allows attribute values nnc's ops refuse), a model nnc check would
-  // refuse is never written.
-  LoadedModel checked = load_model_text(request.yaml_path, yaml);
-  if (checked.diags.has_errors()) {
-    outcome.status = kModelError;
-    for (const Diagnostic& d : checked.diags.sorted())
-      if (d.severity == Severity::Error) outcome.errors.push_back("the imported model would fail nnc check: " + d.message);
-    return std::nullopt;
-  }
-  return TranslatedModel{std::move(yaml), std::move(*weights), static_cast<int>(conversion.layers.size())};
+  return TranslatedModel{model_yaml(text, conversion.layers), std::move(*weights), static_cast<int>(conversion.layers.size())};
 }
 
 }  // namespace nnc::onnx_import

@@ -1,12 +1,9 @@
-// libnnc_onnx.so's entry point: read, check and convert the ONNX model, then write OUT.yaml and OUT.safetensors
-// together, whole or not at all.
+// libnnc_onnx.so's entry point: read, check and convert the ONNX model into the texts of OUT.yaml and
+// OUT.safetensors.
 #include <fmt/format.h>
-
-#include <filesystem>
 
 #include "import/onnx_model.h"
 #include "import/onnx_translate.h"
-#include "nnc/file_io.h"
 
 namespace nnc::onnx_import {
 
@@ -17,12 +14,8 @@ void import_onnx(const ImportRequest& request, ImportOutcome& outcome) {
   if (!proto) return;
   auto model = translate_onnx(std::move(proto), request, outcome);
   if (!model) return;
-  const std::filesystem::path weights_path = std::filesystem::path(request.yaml_path).replace_extension(".safetensors");
-  if (auto written = write_files_atomically({{weights_path.string(), {model->weights}}, {request.yaml_path, {model->yaml}}}); !written) {
-    outcome.status = kUsageError;
-    outcome.errors.push_back(written.error().message);
-    return;
-  }
+  outcome.yaml = std::move(model->yaml);
+  outcome.weights = std::move(model->weights);
   outcome.layers = model->layers;
 }
 

@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Random models against PyTorch, nnc's JIT and its emitted C++; every disagreement shrunk to a small model file.
+
+    random_models.py --nnc build/bin/nnc --seed 1 --count 60 --cpp-every 6         # a fixed batch (ctest -L fuzz)
+    random_models.py --nnc build/bin/nnc --seed 7 --count 10000 --state run.json     # long, resumable
+    random_models.py --nnc build/bin/nnc --replay tests/random_models/regressions   # the regressions found so far
+
+Model i of seed S is generated from the seed "S:i" alone, so a run is repeatable and a stopped one resumes where
+it stopped: --state records the next model, the counts and the findings after every model. Each finding is
+written to --out (default: the state file's directory, else ./random-models-findings) as the model that failed
+and its shrunk form, with what went wrong in the file's leading comment. Replaying a directory checks every
+model file in it, the emitted C++ included; a file whose first line starts with `# known:` is a bug not fixed yet,
+reported but not counted as a failure. Exits 1 when anything was found (or a known bug is fixed: drop the mark).
+"""
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+import zlib
+from pathlib import Path
+
+import torch
+import yaml
+
+import differential
+import generate
+import shrink
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "torch"))
+import torch_twins  # noqa: E402
+
+KNOWN = "# known:"
+
+
+def weights_seed(text):
+    return zlib.crc32(text.encode())
+
+
+def load_state(path, seed, count):
+    if path and path.exists():
+        state = json.loads(path.read_text())
+        if state["seed"] != seed:
+            sys.exit(f"{path} records seed {state['seed']}, not {seed}: give another --state file")
+        state["count"] = count
+        return state
+    return {"seed": seed, "count": count, "next": 0, "ran": 0, "with_cpp": 0, "invalid": 0, "findings": []}
+
+
+def save_state(path, state):
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(state, indent=1) + "\n")
+        os.replace(temporary, path)
+
+
+def record(finding, model, label, args, twins, work):
+    """Shrinks the failing model and writes both forms to the output directory; returns the finding's entry."""
+    text = generate.to_yaml(model)
+    seed = weights_seed(text)
+    fails_alike = shrink.same_failure(args.nnc, finding, seed, work / "shrink", args.cxx)
+    small = shrink.shrink(model, finding, twins, fails_alike, args.shrink_seconds)
+    # The shrunk model gets its own weights seed (that of its text), so check it once more with that.
+    small_text = generate.to_yaml(small)
+    again = differential.check_model(args.nnc, small_text, weights_seed(small_text), work / "final", args.cxx)
+    if again is None or again.signature() != finding.signature():
+        small, again = model, finding
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"{label}-{finding.stage}-{finding.kind}.yaml"
+    path.write_text(generate.to_yaml(small, f"random model {label}: {again}"))
+    path.with_suffix(".original.yaml").write_text(generate.to_yaml(model, f"random model {label}: {finding}"))
+    return {"model": label, "signature": list(finding.signature()), "detail": str(again), "file": str(path),
+            "layers": len(small["layers"])}
+
+
+def run_batch(args, twins):
+    state = load_state(args.state, args.seed, args.count)
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="nnc-random-") as tmp:
+        work = Path(tmp)
+        while state["next"] < args.count:
+            index = state["next"]
+            label = f"{args.seed}-{index}"
+            model = generate.generate(twins, f"{args.seed}:{index}")
+            text = generate.to_yaml(model)
+            cxx = args.cxx if args.cpp_every and index % args.cpp_every == 0 else None
+            try:
+                finding = differential.check_model(args.nnc, text, weights_seed(text), work / "model", cxx)
+            except differential.Invalid as e:  # the generator's fault: counted, not a finding
+                state["invalid"] += 1
+                print(f"invalid {label}: {e}", flush=True)
+                finding = None
+            else:
+                state["ran"] += 1
+                state["with_cpp"] += cxx is not None
+            if finding:
+                print(f"FOUND {label}: {finding}", flush=True)
+                entry = record(finding, model, label, args, twins, work)
+                print(f"      shrunk to {entry['layers']} layer(s): {entry['file']}", flush=True)
+                state["findings"].append(entry)
+            elif args.verbose:
+                print(f"ok {label}{' (+C++)' if cxx else ''}", flush=True)
+            shutil.rmtree(work / "model", ignore_errors=True)
+            state["next"] = index + 1
+            save_state(args.state, state)
+    report(state, time.monotonic() - start)
+    return 1 if state["findings"] else 0
+
+
+def report(state, seconds):
+    print(f"seed {state['seed']}: {state['ran']} models ran ({state['with_cpp']} also as emitted C++), "
+          f"{state['invalid']} invalid, {len(state['findings'])} finding(s); {state['next']} of {state['count']} done; "
+          f"this session {seconds:.0f} s")
+    kinds = {}
+    for entry in state["findings"]:
+        kinds.setdefault(" ".join(entry["signature"]).strip(), []).append(entry["file"])
+    for kind, files in sorted(kinds.items()):
+        print(f"  {len(files)} x {kind}: {', '.join(files[:5])}{' ...' if len(files) > 5 else ''}")
+
+
+def replay(args):
+    """Checks every model file in the directory; returns the exit status."""
+    failed = 0
+    with tempfile.TemporaryDirectory(prefix="nnc-replay-") as tmp:
+        for path in sorted(args.replay.glob("*.yaml")):
+            text = path.read_text()
+            known = text.startswith(KNOWN)
+            try:
+                finding = differential.check_model(args.nnc, text, weights_seed(text), Path(tmp) / path.stem, args.cxx)
+            except differential.Invalid as e:
+                finding = f"PyTorch refuses it: {e}"
+            if finding and known:
+                print(f"known {path.name}: {finding}")
+            elif finding:
+                failed += 1
+                print(f"FAIL  {path.name}: {finding}")
+            elif known:
+                failed += 1
+                print(f"FIXED {path.name}: it passes now, drop its `{KNOWN}` line")
+            else:
+                print(f"ok    {path.name}")
+    print(f"{failed} of {len(list(args.replay.glob('*.yaml')))} regression model(s) failed")
+    return 1 if failed else 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nnc", type=Path, required=True)
+    parser.add_argument("--seed", default="0")
+    parser.add_argument("--count", type=int, default=100)
+    parser.add_argument("--cpp-every", type=int, default=10, help="build the emitted C++ of every Nth model (0: none)")
+    parser.add_argument("--cxx", default="g++")
+    parser.add_argument("--state", type=Path, help="progress and findings, for resuming")
+    parser.add_argument("--out", type=Path, help="where the findings go")
+    parser.add_argument("--shrink-seconds", type=float, default=300)
+    parser.add_argument("--replay", type=Path, help="check the model files in this directory instead")
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args()
+    args.out = args.out or (args.state.parent if args.state else Path("random-models-findings")) / "findings"
+    torch.set_num_threads(1)
+    if args.replay:
+        return replay(args)
+    return run_batch(args, torch_twins.registry(args.nnc))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

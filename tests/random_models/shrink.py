@@ -1,0 +1,133 @@
+"""Reduces a model on which nnc fails to a small one on which it fails the same way.
+
+Greedy: try each smaller variant in turn (drop a layer and rewire its readers to what it read, drop one of a
+layer's inputs, leave an attribute to its default, make a number or a shape smaller) and keep the first that
+PyTorch still runs and that fails with the same signature (kind, stage, diagnostic code or signal); start again
+from it, until no variant fails or the time is up.
+"""
+import copy
+import time
+
+import differential
+from generate import to_yaml
+
+SKIPPED = ("op", "name", "input", "inputs")
+
+
+def explicit_wiring(model, twins):
+    """The model with every layer's sources written out, so that dropping a layer cannot rewire another by
+    accident."""
+    model = copy.deepcopy(model)
+    previous = model["input"].get("name", "input")
+    for layer in model["layers"]:
+        form = twins.ops[layer["op"]]["inputs"]["form"]
+        if form != "none" and "input" not in layer and "inputs" not in layer:
+            if form == "list":
+                layer["inputs"] = [previous]
+            else:
+                layer["input"] = previous
+        previous = layer["name"]
+    return model
+
+
+def drop_layer(model, twins, index):
+    """The model without layer `index`, its readers reading what it read; None when a reader would lose its only
+    source."""
+    model = copy.deepcopy(model)
+    gone = model["layers"].pop(index)
+    if not model["layers"]:
+        return None
+    replacement = gone.get("input") or (gone.get("inputs") or [None])[0]
+    for layer in model["layers"][index:]:
+        if layer.get("input") == gone["name"]:
+            if replacement is None:
+                return None
+            layer["input"] = replacement
+        if gone["name"] in layer.get("inputs", []):
+            fewest = twins.ops[layer["op"]]["inputs"]["min"]
+            if replacement is None:
+                layer["inputs"] = [s for s in layer["inputs"] if s != gone["name"]]
+                if len(layer["inputs"]) < fewest:
+                    return None
+            else:
+                layer["inputs"] = [replacement if s == gone["name"] else s for s in layer["inputs"]]
+    if model.get("output") == gone["name"]:
+        model.pop("output")
+    return model
+
+
+def smaller_numbers(value):
+    """Values closer to 1 (or 0) than `value`: an int, a float or a list of them."""
+    if isinstance(value, bool) or value is None:
+        return []
+    if isinstance(value, list):
+        variants = [value[0]] if len(value) == 2 and value[0] == value[1] else []
+        for i, item in enumerate(value):
+            variants += [value[:i] + [smaller] + value[i + 1:] for smaller in smaller_numbers(item)]
+        return variants
+    if isinstance(value, int):
+        return [v for v in dict.fromkeys([1, value // 2, value - 1, 0]) if abs(v) < abs(value)]
+    if isinstance(value, float):
+        return [v for v in (0.0, 1.0, round(value / 2, 3)) if abs(v) < abs(value)]
+    return []
+
+
+def variants(model, twins):
+    """Smaller models, the biggest steps first."""
+    layers = model["layers"]
+    for index in reversed(range(len(layers))):
+        if (smaller := drop_layer(model, twins, index)) is not None:
+            yield smaller
+    for index, layer in enumerate(layers):
+        fewest = twins.ops[layer["op"]]["inputs"]["min"]
+        for i in range(len(layer.get("inputs", [])) if len(layer.get("inputs", [])) > fewest else 0):
+            smaller = copy.deepcopy(model)
+            del smaller["layers"][index]["inputs"][i]
+            yield smaller
+    for index, layer in enumerate(layers):
+        schema = twins.attributes(layer["op"])
+        for key in [k for k in layer if k not in SKIPPED]:
+            if not schema.get(key, {}).get("required"):
+                smaller = copy.deepcopy(model)
+                del smaller["layers"][index][key]
+                yield smaller
+            for value in smaller_numbers(layer[key]):
+                smaller = copy.deepcopy(model)
+                smaller["layers"][index][key] = value
+                yield smaller
+    for value in smaller_numbers(model["input"]["shape"]):
+        if isinstance(value, list) and min(value) >= 1:
+            smaller = copy.deepcopy(model)
+            smaller["input"]["shape"] = value
+            yield smaller
+
+
+def shrink(model, finding, twins, fails_alike, seconds):
+    """The smallest variant of `model` found within `seconds` on which fails_alike(model) holds. fails_alike
+    returns True when the model fails with `finding`'s signature, False otherwise (also when PyTorch refuses it)."""
+    deadline = time.monotonic() + seconds
+    current = explicit_wiring(model, twins)
+    progress = True
+    while progress and time.monotonic() < deadline:
+        progress = False
+        for smaller in variants(current, twins):
+            if time.monotonic() >= deadline:
+                break
+            if fails_alike(smaller):
+                current, progress = smaller, True
+                break
+    return current
+
+
+def same_failure(nnc, finding, seed, work, cxx):
+    """fails_alike for shrink(): the model fails in nnc with the finding's signature."""
+
+    def fails_alike(model):
+        try:
+            found = differential.check_model(nnc, to_yaml(model), seed, work, cxx if finding.stage in
+                                             ("emit", "build", "program") else None)
+        except differential.Invalid:
+            return False
+        return found is not None and found.signature() == finding.signature()
+
+    return fails_alike

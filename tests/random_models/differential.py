@@ -9,6 +9,7 @@ ill-conditioned model (a norm over nearly equal values) is not taken for a bug.
 """
 import copy
 import json
+import zlib
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -177,3 +178,36 @@ def check_model(nnc, text, seed, work, cxx=None):
         return found
     got = cpp_stage(nnc, model, work, cxx)
     return got if isinstance(got, Finding) else mismatch(got, want, rounding, "program")
+
+
+def refused_alike(nnc, text, work):
+    """A Finding when `nnc check` accepts a model that PyTorch refuses (nnc's contract makes PyTorch's errors
+    errors), else None; raises Invalid when PyTorch runs the model after all."""
+    try:
+        nnc_torch.build(yaml.safe_load(text), nnc)
+    except Exception as e:
+        refusal = f"{type(e).__name__}: {e}".splitlines()[0][:300]
+    else:
+        raise Invalid("PyTorch runs it")
+    work = Path(work)
+    work.mkdir(parents=True, exist_ok=True)
+    model = work / "refused.yaml"
+    model.write_text(text)
+    result = execute([nnc, "check", model], "check", allowed=(0, 1))
+    if isinstance(result, Finding):
+        return result
+    return Finding("accepted", "check", f"PyTorch refuses it: {refusal}") if result.returncode == 0 else None
+
+
+def again(nnc, finding, text, work, cxx):
+    """Checks `text` the way that found `finding` (the emitted C++ only when it was at fault); raises Invalid as
+    the checks do."""
+    if finding.kind == "accepted":
+        return refused_alike(nnc, text, work)
+    cpp = cxx if finding.stage in ("emit", "build", "program") else None
+    return check_model(nnc, text, seed_of(text), work, cpp)
+
+
+def seed_of(text):
+    """The weights' and the input's seed for a model: that of its text, so a model file checks the same anywhere."""
+    return zlib.crc32(text.encode())

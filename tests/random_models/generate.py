@@ -26,6 +26,7 @@ import attributes  # noqa: E402
 MAX_ELEMENTS = 1536  # per tensor, so that every model runs in milliseconds
 MAX_LAYERS = 8
 ATTEMPTS = 30
+REFUSED_KEPT = 3  # models PyTorch refused, kept per model for `nnc check` to refuse too
 BINARY = ("add", "sub", "mul", "div")
 
 warnings.filterwarnings("ignore")
@@ -49,6 +50,7 @@ class Builder:
         self.shape = input_shape(rng)
         self.tensors = {"input": torch.zeros(self.shape)}
         self.layers = []
+        self.refused = []  # (the model up to a layer PyTorch refused, PyTorch's message)
 
     def name(self, prefix):
         return f"{prefix}{len(self.layers)}"
@@ -67,7 +69,9 @@ class Builder:
         try:
             with torch.no_grad():
                 out = self.twins.layer(op, attrs, inputs).eval()(*inputs)
-        except Exception:
+        except Exception as e:
+            model = {"input": {"shape": self.shape}, "layers": [*self.layers, layer]}
+            self.refused = [*self.refused, (model, f"{type(e).__name__}: {e}")][-REFUSED_KEPT:]
             return None
         # nnc's tensors have no zero-sized dims; PyTorch's may.
         if not isinstance(out, torch.Tensor) or out.numel() == 0 or out.numel() > MAX_ELEMENTS or out.dim() == 0:
@@ -98,9 +102,12 @@ def fitting(builder, source, fits):
 
 def binary_sources(builder, source, op):
     rng, shape = builder.rng, builder.shapes()[source]
-    count = rng.choice([2, 2, 3]) if op == "add" else 2
+    if op == "div":
+        # A computed divisor can be zero up to rounding (a norm over one element), which nnc and PyTorch may round
+        # to 0 and to 1e-9: divide by a parameter.
+        return [source, builder.parameter(broadcast_partner(rng, shape))]
     sources = [source]
-    for _ in range(count - 1):
+    for _ in range(rng.choice([1, 1, 2]) if op == "add" else 1):
         same = fitting(builder, source, lambda s: s == shape)
         if same and attributes.maybe(rng, 0.6):
             sources.append(rng.choice(same))  # a residual
@@ -225,7 +232,8 @@ def weighted_ops(twins):
 
 
 def generate(twins, seed):
-    """One random model, as a dict ready for YAML."""
+    """One random model, as a dict ready for YAML, and a few models that PyTorch refused on the way, each with
+    PyTorch's message."""
     rng = random.Random(seed)
     builder = Builder(twins, rng)
     ops = weighted_ops(twins)
@@ -234,7 +242,7 @@ def generate(twins, seed):
     if not builder.layers or builder.layers[-1]["op"] == "parameter":
         # A model's output must depend on its input.
         builder.layers.append({"op": "identity", "name": builder.name("l"), "input": "input"})
-    return {"input": {"shape": builder.shape}, "layers": builder.layers}
+    return {"input": {"shape": builder.shape}, "layers": builder.layers}, builder.refused
 
 
 def to_yaml(model, comment=""):
@@ -256,7 +264,7 @@ def main():
     parser.add_argument("--nnc", required=True)
     parser.add_argument("--seed", default="0")
     args = parser.parse_args()
-    print(to_yaml(generate(torch_twins.registry(args.nnc), args.seed)), end="")
+    print(to_yaml(generate(torch_twins.registry(args.nnc), args.seed)[0]), end="")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ import shutil
 import sys
 import tempfile
 import time
-import zlib
 from pathlib import Path
 
 import torch
@@ -33,10 +32,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "torch"))
 import torch_twins  # noqa: E402
 
 KNOWN = "# known:"
-
-
-def weights_seed(text):
-    return zlib.crc32(text.encode())
 
 
 def load_state(path, seed, count):
@@ -59,13 +54,9 @@ def save_state(path, state):
 
 def record(finding, model, label, args, twins, work):
     """Shrinks the failing model and writes both forms to the output directory; returns the finding's entry."""
-    text = generate.to_yaml(model)
-    seed = weights_seed(text)
-    fails_alike = shrink.same_failure(args.nnc, finding, seed, work / "shrink", args.cxx)
-    small = shrink.shrink(model, finding, twins, fails_alike, args.shrink_seconds)
-    # The shrunk model gets its own weights seed (that of its text), so check it once more with that.
-    small_text = generate.to_yaml(small)
-    again = differential.check_model(args.nnc, small_text, weights_seed(small_text), work / "final", args.cxx)
+    fails_alike = shrink.same_failure(args.nnc, finding, work / "shrink", args.cxx)
+    small = shrink.shrink(model, twins, fails_alike, args.shrink_seconds)
+    again = differential.again(args.nnc, finding, generate.to_yaml(small), work / "final", args.cxx)
     if again is None or again.signature() != finding.signature():
         small, again = model, finding
     args.out.mkdir(parents=True, exist_ok=True)
@@ -84,24 +75,30 @@ def run_batch(args, twins):
         while state["next"] < args.count:
             index = state["next"]
             label = f"{args.seed}-{index}"
-            model = generate.generate(twins, f"{args.seed}:{index}")
+            model, refused = generate.generate(twins, f"{args.seed}:{index}")
             text = generate.to_yaml(model)
             cxx = args.cxx if args.cpp_every and index % args.cpp_every == 0 else None
             try:
-                finding = differential.check_model(args.nnc, text, weights_seed(text), work / "model", cxx)
+                findings = [(model, differential.check_model(args.nnc, text, differential.seed_of(text),
+                                                             work / "model", cxx))]
             except differential.Invalid as e:  # the generator's fault: counted, not a finding
                 state["invalid"] += 1
                 print(f"invalid {label}: {e}", flush=True)
-                finding = None
+                findings = []
             else:
                 state["ran"] += 1
                 state["with_cpp"] += cxx is not None
-            if finding:
+            for probe, message in refused:
+                try:
+                    findings.append((probe, differential.refused_alike(args.nnc, generate.to_yaml(probe), work / "model")))
+                except differential.Invalid:  # PyTorch refused the layer only on zeros or only with the generator's wiring
+                    pass
+            for failing, finding in [(m, f) for m, f in findings if f]:
                 print(f"FOUND {label}: {finding}", flush=True)
-                entry = record(finding, model, label, args, twins, work)
+                entry = record(finding, failing, label, args, twins, work)
                 print(f"      shrunk to {entry['layers']} layer(s): {entry['file']}", flush=True)
                 state["findings"].append(entry)
-            elif args.verbose:
+            if args.verbose and not any(f for _, f in findings):
                 print(f"ok {label}{' (+C++)' if cxx else ''}", flush=True)
             shutil.rmtree(work / "model", ignore_errors=True)
             state["next"] = index + 1
@@ -129,9 +126,10 @@ def replay(args):
             text = path.read_text()
             known = text.startswith(KNOWN)
             try:
-                finding = differential.check_model(args.nnc, text, weights_seed(text), Path(tmp) / path.stem, args.cxx)
-            except differential.Invalid as e:
-                finding = f"PyTorch refuses it: {e}"
+                finding = differential.check_model(args.nnc, text, differential.seed_of(text), Path(tmp) / path.stem,
+                                                   args.cxx)
+            except differential.Invalid:  # a model PyTorch refuses: nnc must refuse it too
+                finding = differential.refused_alike(args.nnc, text, Path(tmp) / path.stem)
             if finding and known:
                 print(f"known {path.name}: {finding}")
             elif finding:

@@ -102,9 +102,8 @@ def variants(model, twins):
             yield smaller
 
 
-def shrink(model, finding, twins, fails_alike, seconds):
-    """The smallest variant of `model` found within `seconds` on which fails_alike(model) holds. fails_alike
-    returns True when the model fails with `finding`'s signature, False otherwise (also when PyTorch refuses it)."""
+def shrink(model, twins, fails_alike, seconds):
+    """The smallest variant of `model` found within `seconds` on which fails_alike(model) holds (see same_failure)."""
     deadline = time.monotonic() + seconds
     current = explicit_wiring(model, twins)
     progress = True
@@ -119,13 +118,12 @@ def shrink(model, finding, twins, fails_alike, seconds):
     return current
 
 
-def same_failure(nnc, finding, seed, work, cxx):
+def same_failure(nnc, finding, work, cxx):
     """fails_alike for shrink(): the model fails in nnc with the finding's signature."""
 
     def fails_alike(model):
         try:
-            found = differential.check_model(nnc, to_yaml(model), seed, work, cxx if finding.stage in
-                                             ("emit", "build", "program") else None)
+            found = differential.again(nnc, finding, to_yaml(model), work, cxx)
         except differential.Invalid:
             return False
         return found is not None and found.signature() == finding.signature()

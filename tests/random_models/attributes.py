@@ -98,7 +98,7 @@ def conv2d(rng, shape):
     groups = rng.choice(divisors(channels))
     if maybe(rng, 0.2):
         groups = channels  # depthwise
-    out = groups * rng.randint(1, max(1, 6 // groups)) if groups < channels or maybe(rng) else channels
+    out = groups * rng.randint(1, max(1, (channels + 6) // groups)) if groups < channels or maybe(rng) else channels
     dilation = [rng.choice([1, 1, 2]) for _ in spatial]
     kernel = [window(rng, n, d) for n, d in zip(spatial, dilation)]
     attrs = {"out_channels": out, "kernel_size": kernel if maybe(rng) or kernel[0] != kernel[1] else kernel[0]}
@@ -120,7 +120,7 @@ def conv2d(rng, shape):
 def conv_transpose2d(rng, shape):
     channels = shape[1]
     groups = rng.choice(divisors(channels))
-    attrs = {"out_channels": groups * rng.randint(1, max(1, 6 // groups)), "kernel_size": size2(rng, 1, 4)}
+    attrs = {"out_channels": groups * rng.randint(1, max(1, (channels + 6) // groups)), "kernel_size": size2(rng, 1, 4)}
     kernel = pair(attrs["kernel_size"])
     if groups > 1:
         attrs["groups"] = groups
@@ -188,7 +188,7 @@ def groupnorm(rng, shape):
 
 
 def linear(rng, shape):
-    return {"out_features": rng.randint(1, 8)}
+    return {"out_features": rng.randint(1, max(8, shape[-1]))}
 
 
 def flatten(rng, shape):

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "torch"))
 import torch_twins  # noqa: E402
 import attributes  # noqa: E402
 
-MAX_ELEMENTS = 1536  # per tensor, so that every model runs in milliseconds
+MAX_ELEMENTS = 4096  # per tensor, so that every model runs in milliseconds
 MAX_LAYERS = 8
 ATTEMPTS = 30
 REFUSED_KEPT = 3  # models PyTorch refused, kept per model for `nnc check` to refuse too
@@ -33,13 +33,17 @@ warnings.filterwarnings("ignore")
 
 
 def input_shape(rng):
+    """Mostly tiny; a third of the time wide enough for the kernels' vector and tiled paths (a convolution reducing
+    over 128 multiply-adds or more, rows longer than a vector)."""
     rank = rng.choice([4, 4, 4, 3, 2])
     batch = rng.choice([1, 1, 2])
+    wide = attributes.maybe(rng, 0.3)
     if rank == 4:
-        return [batch, rng.randint(1, 6), rng.randint(1, 9), rng.randint(1, 9)]
+        return [batch, rng.randint(8, 24) if wide else rng.randint(1, 6), rng.randint(1, 12 if wide else 9),
+                rng.randint(1, 12 if wide else 9)]
     if rank == 3:
-        return [batch, rng.randint(1, 6), rng.choice([2, 4, 6, 8])]
-    return [batch, rng.randint(1, 12)]
+        return [batch, rng.randint(1, 12 if wide else 6), rng.choice([16, 24, 32, 40] if wide else [2, 4, 6, 8])]
+    return [batch, rng.randint(64, 300) if wide else rng.randint(1, 12)]
 
 
 class Builder:
@@ -51,6 +55,7 @@ class Builder:
         self.tensors = {"input": torch.zeros(self.shape)}
         self.layers = []
         self.refused = []  # (the model up to a layer PyTorch refused, PyTorch's message)
+        self.read = set()  # the tensors some layer reads
 
     def name(self, prefix):
         return f"{prefix}{len(self.layers)}"
@@ -81,6 +86,7 @@ class Builder:
     def add(self, layer, sources, out):
         self.layers.append(layer)
         self.tensors[layer["name"]] = out
+        self.read |= set(sources)
 
     def parameter(self, shape):
         """A `parameter` layer of `shape`, added now; its name."""
@@ -213,7 +219,22 @@ def add_layer(builder, ops):
             return True
         del builder.layers[mark[0]:]
         builder.tensors = mark[1]
+        builder.read &= set(builder.tensors)
     return False
+
+
+def sink(builder):
+    """Concatenates every tensor that no layer reads, flattened, into the output, so that no layer is dead code
+    (nnc drops those)."""
+    unread = [name for name in builder.tensors if name not in builder.read and name != "input"]
+    if len(unread) < 2:
+        return
+    flat = []
+    for name in unread:
+        layer = {"op": "reshape", "name": builder.name("l"), "shape": [1, -1], "input": name}
+        builder.add(layer, [name], builder.tensors[name].reshape(1, -1))
+        flat.append(layer["name"])
+    builder.add({"op": "concat", "name": builder.name("l"), "inputs": flat}, flat, torch.cat([builder.tensors[n] for n in flat], 1))
 
 
 def weight(op):
@@ -223,7 +244,7 @@ def weight(op):
     if op["inputs"]["form"] == "none":
         return 0
     if op["torch"]["input_rank"] == 4:
-        return 4
+        return 6 if op["name"] in attributes.PROPOSALS else 4
     return 2 if op["name"] in attributes.PROPOSALS or op["inputs"]["form"] == "list" else 1
 
 
@@ -239,6 +260,7 @@ def generate(twins, seed):
     ops = weighted_ops(twins)
     for _ in range(rng.randint(1, MAX_LAYERS)):
         add_layer(builder, ops)
+    sink(builder)
     if not builder.layers or builder.layers[-1]["op"] == "parameter":
         # A model's output must depend on its input.
         builder.layers.append({"op": "identity", "name": builder.name("l"), "input": "input"})

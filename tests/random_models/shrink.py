@@ -1,7 +1,8 @@
 """Reduces a model on which nnc fails to a small one on which it fails the same way.
 
-Greedy: try each smaller variant in turn (drop a layer and rewire its readers to what it read, drop one of a
-layer's inputs, leave an attribute to its default, make a number or a shape smaller) and keep the first that
+Greedy: try each smaller variant in turn (drop a layer and rewire its readers to what it read, make a parameter
+the model's input, drop one of a layer's inputs, leave an attribute to its default, make a number or a shape
+smaller) and keep the first that
 PyTorch still runs and that fails with the same signature (kind, stage, diagnostic code or signal); start again
 from it, until no variant fails or the time is up.
 """
@@ -56,17 +57,32 @@ def drop_layer(model, twins, index):
     return model
 
 
-def smaller_numbers(value):
-    """Values closer to 1 (or 0) than `value`: an int, a float or a list of them."""
+def parameter_as_input(model, index):
+    """The model with parameter layer `index` gone and its readers reading the model's input, of its shape."""
+    model = copy.deepcopy(model)
+    gone = model["layers"].pop(index)
+    source = model["input"].get("name", "input")
+    for layer in model["layers"]:
+        if layer.get("input") == gone["name"]:
+            layer["input"] = source
+        if "inputs" in layer:
+            layer["inputs"] = [source if s == gone["name"] else s for s in layer["inputs"]]
+    model["input"]["shape"] = gone["shape"] if isinstance(gone["shape"], list) else [gone["shape"]]
+    return model
+
+
+def smaller_numbers(value, floor=None):
+    """Values closer to 1 (or 0) than `value`, none below `floor`: an int, a float or a list of them."""
     if isinstance(value, bool) or value is None:
         return []
     if isinstance(value, list):
         variants = [value[0]] if len(value) == 2 and value[0] == value[1] else []
         for i, item in enumerate(value):
-            variants += [value[:i] + [smaller] + value[i + 1:] for smaller in smaller_numbers(item)]
+            variants += [value[:i] + [smaller] + value[i + 1:] for smaller in smaller_numbers(item, floor)]
         return variants
     if isinstance(value, int):
-        return [v for v in dict.fromkeys([1, value // 2, value - 1, 0]) if abs(v) < abs(value)]
+        return [v for v in dict.fromkeys([1, value // 2, value - 1, 0])
+                if abs(v) < abs(value) and (floor is None or v >= floor)]
     if isinstance(value, float):
         return [v for v in (0.0, 1.0, round(value / 2, 3)) if abs(v) < abs(value)]
     return []
@@ -78,6 +94,9 @@ def variants(model, twins):
     for index in reversed(range(len(layers))):
         if (smaller := drop_layer(model, twins, index)) is not None:
             yield smaller
+    for index, layer in enumerate(layers):
+        if layer["op"] == "parameter":
+            yield parameter_as_input(model, index)
     for index, layer in enumerate(layers):
         fewest = twins.ops[layer["op"]]["inputs"]["min"]
         for i in range(len(layer.get("inputs", [])) if len(layer.get("inputs", [])) > fewest else 0):
@@ -91,12 +110,12 @@ def variants(model, twins):
                 smaller = copy.deepcopy(model)
                 del smaller["layers"][index][key]
                 yield smaller
-            for value in smaller_numbers(layer[key]):
+            for value in smaller_numbers(layer[key], schema.get(key, {}).get("min")):
                 smaller = copy.deepcopy(model)
                 smaller["layers"][index][key] = value
                 yield smaller
-    for value in smaller_numbers(model["input"]["shape"]):
-        if isinstance(value, list) and min(value) >= 1:
+    for value in smaller_numbers(model["input"]["shape"], floor=1):
+        if isinstance(value, list):
             smaller = copy.deepcopy(model)
             smaller["input"]["shape"] = value
             yield smaller

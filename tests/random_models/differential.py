@@ -39,12 +39,14 @@ class Finding:
     stage: str  # check, run, emit, build, program
     detail: str
     key: str = ""  # what must stay the same while shrinking: a diagnostic code, a signal
+    threads: int = 1  # what the JIT and the emitted code ran on
 
     def signature(self):
         return (self.kind, self.stage, self.key)
 
     def __str__(self):
-        return f"{self.stage} {self.kind}{f' ({self.key})' if self.key else ''}: {self.detail}"
+        threads = f" on {self.threads} threads" if self.threads > 1 else ""
+        return f"{self.stage} {self.kind}{f' ({self.key})' if self.key else ''}{threads}: {self.detail}"
 
 
 class Invalid(Exception):
@@ -160,12 +162,16 @@ def cpp_stage(nnc, model, work, cxx, threads):
     return result if isinstance(result, Finding) else np.fromfile(work / "cpp.f32", dtype=np.float32)
 
 
-def check_model(nnc, text, seed, work, cxx=None):
+def check_model(nnc, text, seed, work, cxx=None, threads=1):
     """The first way nnc disagrees with PyTorch on the model `text`, or None; raises Invalid when PyTorch does not
-    run it. With `cxx`, the emitted C++ is built with that compiler and checked too. Half the seeds run on two
-    threads."""
-    threads = 1 + seed % 2
-    work = Path(work)
+    run it. With `cxx`, the emitted C++ is built with that compiler and checked too."""
+    found = first_difference(nnc, text, seed, Path(work), cxx, threads)
+    if found:
+        found.threads = threads
+    return found
+
+
+def first_difference(nnc, text, seed, work, cxx, threads):
     work.mkdir(parents=True, exist_ok=True)
     model = work / "model.yaml"
     model.write_text(text)
@@ -208,7 +214,7 @@ def again(nnc, finding, text, work, cxx):
     if finding.kind == "accepted":
         return refused_alike(nnc, text, work)
     cpp = cxx if finding.stage in ("emit", "build", "program") else None
-    return check_model(nnc, text, seed_of(text), work, cpp)
+    return check_model(nnc, text, seed_of(text), work, cpp, finding.threads)
 
 
 def seed_of(text):

@@ -78,9 +78,10 @@ def run_batch(args, twins):
             model, refused = generate.generate(twins, f"{args.seed}:{index}")
             text = generate.to_yaml(model)
             cxx = args.cxx if args.cpp_every and index % args.cpp_every == 0 else None
+            threads = 1 + index // max(args.cpp_every, 1) % 2  # alternate, for the C++ models too
             try:
                 findings = [(model, differential.check_model(args.nnc, text, differential.seed_of(text),
-                                                             work / "model", cxx))]
+                                                             work / "model", cxx, threads))]
             except differential.Invalid as e:  # the generator's fault: counted, not a finding
                 state["invalid"] += 1
                 print(f"invalid {label}: {e}", flush=True)
@@ -118,6 +119,17 @@ def report(state, seconds):
         print(f"  {len(files)} x {kind}: {', '.join(files[:5])}{' ...' if len(files) > 5 else ''}")
 
 
+def replay_one(args, text, work):
+    """The first finding on a regression model, on one thread and on two."""
+    try:
+        for threads in (1, 2):
+            if finding := differential.check_model(args.nnc, text, differential.seed_of(text), work, args.cxx, threads):
+                return finding
+    except differential.Invalid:  # a model PyTorch refuses: nnc must refuse it too
+        return differential.refused_alike(args.nnc, text, work)
+    return None
+
+
 def replay(args):
     """Checks every model file in the directory; returns the exit status."""
     failed = 0
@@ -125,11 +137,7 @@ def replay(args):
         for path in sorted(args.replay.glob("*.yaml")):
             text = path.read_text()
             known = text.startswith(KNOWN)
-            try:
-                finding = differential.check_model(args.nnc, text, differential.seed_of(text), Path(tmp) / path.stem,
-                                                   args.cxx)
-            except differential.Invalid:  # a model PyTorch refuses: nnc must refuse it too
-                finding = differential.refused_alike(args.nnc, text, Path(tmp) / path.stem)
+            finding = replay_one(args, text, Path(tmp) / path.stem)
             if finding and known:
                 print(f"known {path.name}: {finding}")
             elif finding:

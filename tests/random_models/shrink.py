@@ -52,8 +52,13 @@ def drop_layer(model, twins, index):
                     return None
             else:
                 layer["inputs"] = [replacement if s == gone["name"] else s for s in layer["inputs"]]
-    if model.get("output") == gone["name"]:
-        model.pop("output")
+    output = model.get("output", gone["name"] if index == len(model["layers"]) else None)
+    if output == gone["name"]:
+        if replacement is None:
+            return None
+        model["output"] = replacement
+    if model.get("output") == model["layers"][-1]["name"]:
+        del model["output"]
     return model
 
 

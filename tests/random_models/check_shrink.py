@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""The shrinker, on a planted failure: "PyTorch runs the model and it has a grouped conv2d". From random models of
-five layers or more, it must come down to the grouped conv2d alone, with no attribute but the required ones and
+"""The shrinker, on a planted failure: "PyTorch runs the model and its output depends on a grouped conv2d". From
+random models of five layers or more, it must come down to the grouped conv2d alone, with no attribute but the required ones and
 groups, on an input no larger than needed.
 
     check_shrink.py --nnc build/bin/nnc
@@ -26,6 +26,20 @@ def grouped(layer):
     return layer["op"] == "conv2d" and layer.get("groups", 1) > 1
 
 
+def live(model):
+    """The layers the output depends on (the wiring written out, as the shrinker writes it, or implicit)."""
+    layers = {layer["name"]: layer for layer in model["layers"]}
+    previous = dict(zip(list(layers)[1:], list(layers)))
+    wanted, found = [model.get("output", model["layers"][-1]["name"])], []
+    while wanted:
+        layer = layers.get(wanted.pop())
+        if layer and layer not in found:
+            found.append(layer)
+            implicit = [previous.get(layer["name"], "input")] if layer["op"] != "parameter" else []
+            wanted += [layer["input"]] if "input" in layer else layer.get("inputs", implicit)
+    return found
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nnc", required=True)
@@ -37,13 +51,13 @@ def main():
             nnc_torch.build(yaml.safe_load(generate.to_yaml(model)), args.nnc)
         except Exception:
             return False
-        return any(grouped(layer) for layer in model["layers"])
+        return any(grouped(layer) for layer in live(model))
 
     seeds = (f"shrink:{i}" for i in itertools.count())
     models = (generate.generate(twins, seed)[0] for seed in seeds)
     failed = 0
     for model in itertools.islice((m for m in models if len(m["layers"]) >= 5 and fails_alike(m)), MODELS):
-        small = shrink.shrink(model, twins, fails_alike, seconds=60)
+        small = shrink.shrink(model, args.nnc, fails_alike, seconds=60)
         (layer,) = small["layers"] if len(small["layers"]) == 1 else (None,)
         extra = layer and set(layer) - {"op", "name", "input", "out_channels", "kernel_size", "groups"}
         shape = small["input"]["shape"]

@@ -55,7 +55,7 @@ def save_state(path, state):
 def record(finding, model, label, args, twins, work):
     """Shrinks the failing model and writes both forms to the output directory; returns the finding's entry."""
     fails_alike = shrink.same_failure(args.nnc, finding, work / "shrink", args.cxx)
-    small = shrink.shrink(model, twins, fails_alike, args.shrink_seconds)
+    small = shrink.shrink(model, args.nnc, fails_alike, args.shrink_seconds)
     again = differential.again(args.nnc, finding, generate.to_yaml(small), work / "final", args.cxx)
     if again is None or again.signature() != finding.signature():
         small, again = model, finding

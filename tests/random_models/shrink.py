@@ -7,10 +7,18 @@ PyTorch still runs and that fails with the same signature (kind, stage, diagnost
 from it, until no variant fails or the time is up.
 """
 import copy
+import sys
 import time
+from pathlib import Path
+
+import torch
 
 import differential
 from generate import to_yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "torch"))
+import nnc_torch  # noqa: E402
+import torch_twins  # noqa: E402
 
 SKIPPED = ("op", "name", "input", "inputs")
 
@@ -62,6 +70,25 @@ def drop_layer(model, twins, index):
     return model
 
 
+def start_at(model, index, shape):
+    """The model from layer `index` on, reading as its input the one tensor that layer reads (of `shape`); None
+    when a later layer also reads something from before `index`."""
+    model = copy.deepcopy(model)
+    (source,) = reads(model["layers"][index])
+    model["layers"] = model["layers"][index:]
+    name = model["input"].get("name", "input")
+    kept = {layer["name"] for layer in model["layers"]}
+    for layer in model["layers"]:
+        if reads(layer) - kept - {source, name}:
+            return None
+        if layer.get("input") == source:
+            layer["input"] = name
+        if "inputs" in layer:
+            layer["inputs"] = [name if s == source else s for s in layer["inputs"]]
+    model["input"]["shape"] = list(shape)
+    return model
+
+
 def parameter_as_input(model, index):
     """The model with parameter layer `index` gone and its readers reading the model's input, of its shape."""
     model = copy.deepcopy(model)
@@ -93,9 +120,17 @@ def smaller_numbers(value, floor=None):
     return []
 
 
-def variants(model, twins):
-    """Smaller models, the biggest steps first."""
+def reads(layer):
+    """The names a layer reads (its wiring written out)."""
+    return {layer.get("input"), *layer.get("inputs", [])} - {None}
+
+
+def variants(model, twins, shapes):
+    """Smaller models, the biggest steps first. `shapes`: each tensor's shape, by name."""
     layers = model["layers"]
+    for index in range(1, len(layers)):
+        if len(sources := reads(layers[index])) == 1 and (smaller := start_at(model, index, shapes[min(sources)])):
+            yield smaller
     for index in reversed(range(len(layers))):
         if (smaller := drop_layer(model, twins, index)) is not None:
             yield smaller
@@ -126,14 +161,23 @@ def variants(model, twins):
             yield smaller
 
 
-def shrink(model, twins, fails_alike, seconds):
+def tensor_shapes(model, nnc):
+    """Every tensor's shape in the model, by name, as PyTorch computes them."""
+    torch_model = nnc_torch.build(model, nnc)
+    torch_model(torch.zeros(torch_model.input_shape))
+    shapes = {name: list(value.shape) for name, value in torch_model.layer_outputs.items()}
+    return {torch_model.input_name: torch_model.input_shape, **shapes}
+
+
+def shrink(model, nnc, fails_alike, seconds):
     """The smallest variant of `model` found within `seconds` on which fails_alike(model) holds (see same_failure)."""
     deadline = time.monotonic() + seconds
+    twins = torch_twins.registry(nnc)
     current = explicit_wiring(model, twins)
     progress = True
     while progress and time.monotonic() < deadline:
         progress = False
-        for smaller in variants(current, twins):
+        for smaller in variants(current, twins, tensor_shapes(current, nnc)):
             if time.monotonic() >= deadline:
                 break
             if fails_alike(smaller):

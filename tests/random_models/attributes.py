@@ -8,7 +8,8 @@ reshape, negative (cropping) pads. A proposal may still be invalid; the generato
 """
 import math
 
-FLOATS = [0.0, 0.1, 0.5, 1.0, 2.0, -0.5, 3.0]
+FLOATS = [0.0, 0.1, 0.5, 1.0, 2.0, -0.5, 3.0, 1, 0]  # ints too: a float attribute may be written `1`
+OVER = 0.05  # how often a bound is overshot by one, for a layer PyTorch refuses and nnc check must refuse too
 POSITIVE_FLOATS = [1e-5, 1e-3, 0.1, 1.0]
 
 
@@ -88,9 +89,16 @@ def schema_values(rng, op, shape, proposed):
 
 
 def window(rng, size, dilation=1):
-    """A kernel for an axis of `size`: often exactly the (dilated) size, else small."""
+    """A kernel for an axis of `size`: often exactly the (dilated) size, now and then one more, else small."""
     largest = max(1, (size - 1) // dilation + 1)
+    if maybe(rng, OVER):
+        return largest + 1
     return largest if maybe(rng, 0.2) else rng.randint(1, min(largest, 4))
+
+
+def up_to(rng, bound):
+    """An int in [0, bound], now and then bound + 1."""
+    return bound + 1 if maybe(rng, OVER) else rng.randint(0, bound)
 
 
 def conv2d(rng, shape):
@@ -109,7 +117,7 @@ def conv2d(rng, shape):
     if maybe(rng, 0.2):
         attrs["padding"] = rng.choice(["same", "valid"])
     elif maybe(rng):
-        attrs["padding"] = [rng.randint(0, min(k, n - 1)) for k, n in zip(kernel, spatial)]
+        attrs["padding"] = [up_to(rng, min(k, n - 1)) for k, n in zip(kernel, spatial)]
     if attrs.get("padding") != "same" and maybe(rng):
         attrs["stride"] = size2(rng, 1, max(kernel) + 2)  # may exceed the kernel
     if maybe(rng, 0.3):
@@ -145,7 +153,7 @@ def pool(rng, shape, has_dilation):
     if maybe(rng, 0.6):
         attrs["stride"] = size2(rng, 1, max(kernel) + 2)
     if maybe(rng, 0.6):
-        attrs["padding"] = [rng.randint(0, k // 2) for k in kernel]
+        attrs["padding"] = [up_to(rng, k // 2) for k in kernel]
     if dilation != [1, 1]:
         attrs["dilation"] = dilation
     return attrs
@@ -279,7 +287,7 @@ def pad(rng, shape):
     count = rng.randint(1, min(2, len(shape) - 2) if mode != "constant" else min(3, len(shape)))
     sizes = [shape[-1 - i // 2] for i in range(2 * count)]
     if mode == "reflect":
-        pads = [rng.randint(0, n - 1) for n in sizes]
+        pads = [up_to(rng, n - 1) for n in sizes]
     elif mode == "circular":
         pads = [rng.randint(0, n) for n in sizes]
     else:

@@ -52,10 +52,12 @@ def save_state(path, state):
         os.replace(temporary, path)
 
 
-def record(finding, model, label, args, twins, work):
-    """Shrinks the failing model and writes both forms to the output directory; returns the finding's entry."""
+def record(finding, model, label, args, work):
+    """Shrinks the failing model and writes both forms to the output directory; returns the finding's entry. A
+    finding that does not happen again (a hang on a loaded machine) is written as found and marked flaky."""
     fails_alike = shrink.same_failure(args.nnc, finding, work / "shrink", args.cxx)
-    small = shrink.shrink(model, args.nnc, fails_alike, args.shrink_seconds)
+    flaky = not fails_alike(model)
+    small = model if flaky else shrink.shrink(model, args.nnc, fails_alike, args.shrink_seconds)
     again = differential.again(args.nnc, finding, generate.to_yaml(small), work / "final", args.cxx)
     if again is None or again.signature() != finding.signature():
         small, again = model, finding
@@ -64,7 +66,7 @@ def record(finding, model, label, args, twins, work):
     path.write_text(generate.to_yaml(small, f"random model {label}: {again}"))
     path.with_suffix(".original.yaml").write_text(generate.to_yaml(model, f"random model {label}: {finding}"))
     return {"model": label, "signature": list(finding.signature()), "detail": str(again), "file": str(path),
-            "layers": len(small["layers"])}
+            "layers": len(small["layers"]), "flaky": flaky}
 
 
 def run_batch(args, twins):
@@ -96,8 +98,9 @@ def run_batch(args, twins):
                     pass
             for failing, finding in [(m, f) for m, f in findings if f]:
                 print(f"FOUND {label}: {finding}", flush=True)
-                entry = record(finding, failing, label, args, twins, work)
-                print(f"      shrunk to {entry['layers']} layer(s): {entry['file']}", flush=True)
+                entry = record(finding, failing, label, args, work)
+                shrunk = "did not happen again" if entry["flaky"] else f"shrunk to {entry['layers']} layer(s)"
+                print(f"      {shrunk}: {entry['file']}", flush=True)
                 state["findings"].append(entry)
             if args.verbose and not any(f for _, f in findings):
                 print(f"ok {label}{' (+C++)' if cxx else ''}", flush=True)
@@ -114,7 +117,8 @@ def report(state, seconds):
           f"this session {seconds:.0f} s")
     kinds = {}
     for entry in state["findings"]:
-        kinds.setdefault(" ".join(entry["signature"]).strip(), []).append(entry["file"])
+        kind = " ".join(entry["signature"]).strip() + (" (did not happen again)" if entry.get("flaky") else "")
+        kinds.setdefault(kind, []).append(entry["file"])
     for kind, files in sorted(kinds.items()):
         print(f"  {len(files)} x {kind}: {', '.join(files[:5])}{' ...' if len(files) > 5 else ''}")
 

@@ -1,10 +1,10 @@
 """Reduces a model on which nnc fails to a small one on which it fails the same way.
 
-Greedy: try each smaller variant in turn (drop a layer and rewire its readers to what it read, make a parameter
-the model's input, drop one of a layer's inputs, leave an attribute to its default, make a number or a shape
-smaller) and keep the first that
-PyTorch still runs and that fails with the same signature (kind, stage, diagnostic code or signal); start again
-from it, until no variant fails or the time is up.
+Greedy: try each smaller variant in turn (start the model at a later layer, drop a layer and rewire its readers
+to what it read, make a parameter the model's input, drop one of a layer's inputs, leave an attribute to its
+default, make a number or a shape smaller) and keep the first that PyTorch still runs and that fails with the
+same signature (kind, stage, diagnostic code or signal, thread count); start again from it, until no variant
+fails or the time is up.
 """
 import copy
 import sys
@@ -129,7 +129,8 @@ def variants(model, twins, shapes):
     """Smaller models, the biggest steps first. `shapes`: each tensor's shape, by name."""
     layers = model["layers"]
     for index in range(1, len(layers)):
-        if len(sources := reads(layers[index])) == 1 and (smaller := start_at(model, index, shapes[min(sources)])):
+        sources = reads(layers[index])
+        if len(sources) == 1 and min(sources) in shapes and (smaller := start_at(model, index, shapes[min(sources)])):
             yield smaller
     for index in reversed(range(len(layers))):
         if (smaller := drop_layer(model, twins, index)) is not None:
@@ -162,9 +163,12 @@ def variants(model, twins, shapes):
 
 
 def tensor_shapes(model, nnc):
-    """Every tensor's shape in the model, by name, as PyTorch computes them."""
-    torch_model = nnc_torch.build(model, nnc)
-    torch_model(torch.zeros(torch_model.input_shape))
+    """Every tensor's shape in the model, by name, as PyTorch computes them (none for a model PyTorch refuses)."""
+    try:
+        torch_model = nnc_torch.build(model, nnc)
+        torch_model(torch.zeros(torch_model.input_shape))
+    except Exception:
+        return {}
     shapes = {name: list(value.shape) for name, value in torch_model.layer_outputs.items()}
     return {torch_model.input_name: torch_model.input_shape, **shapes}
 

@@ -115,12 +115,27 @@ def binary_sources(builder, source, op):
     sources = [source]
     for _ in range(rng.choice([1, 1, 2]) if op == "add" else 1):
         same = fitting(builder, source, lambda s: s == shape)
-        if same and attributes.maybe(rng, 0.6):
-            sources.append(rng.choice(same))  # a residual
+        if attributes.maybe(rng, 0.6) and (same or (branch := residual_branch(builder, source))):
+            sources.append(rng.choice(same) if same else branch)  # a residual
         else:
             sources.append(builder.parameter(broadcast_partner(rng, shape)))
     rng.shuffle(sources)
     return sources
+
+
+def residual_branch(builder, source):
+    """A layer that keeps `source`'s shape (a padded convolution, a square linear), added now; its name, or None."""
+    shape = builder.shapes()[source]
+    if len(shape) == 4:
+        layer = {"op": "conv2d", "name": builder.name("l"), "out_channels": shape[1], "kernel_size": 3, "padding": 1}
+    else:
+        layer = {"op": "linear", "name": builder.name("l"), "out_features": shape[-1]}
+    layer["input"] = source
+    out = builder.try_layer(layer, [source])
+    if out is None:
+        return None
+    builder.add(layer, [source], out)
+    return layer["name"]
 
 
 def concat_sources(builder, source, dim):

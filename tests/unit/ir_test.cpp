@@ -72,6 +72,20 @@ TEST_CASE("the simplifier folds index arithmetic and leaves floats alone", "[ir]
   CHECK(text(simplify(x + f32(0))) == text(x + f32(0)));
 }
 
+TEST_CASE("C++ min and max of two int-typed operands name their type", "[ir][codegen]") {
+  // nnc_rt::min(int, int) would be ambiguous between its float and int64 overloads (reflect padding over an axis of
+  // size 1 wrote one: tests/random_models/regressions/conv2d_reflect_size1_axis_cpp.yaml).
+  auto cpp = [](const Expr& e) {
+    std::ostringstream out;
+    return nnc::codegen::CodePrinter(out, nnc::codegen::Dialect::Cpp).print(e);
+  };
+  Expr i = i64_var("i"), c = i < Expr(0);
+  CHECK(cpp(min(select(c, Expr(0), Expr(1)), Expr(0))) == "nnc_rt::min(static_cast<std::int64_t>(((i < 0) ? 0 : 1)), 0)");
+  CHECK(cpp(max(Expr(2) - Expr(1), select(c, Expr(3), Expr(4)))) == "nnc_rt::max(static_cast<std::int64_t>((2 - 1)), ((i < 0) ? 3 : 4))");
+  CHECK(cpp(min(i, Expr(0))) == "nnc_rt::min(i, 0)");
+  CHECK(cpp(min(select(c, Expr(0), i), Expr(0))) == "nnc_rt::min(((i < 0) ? 0 : i), 0)");
+}
+
 TEST_CASE("the simplifier substitutes single-iteration loops and constant lets", "[ir][simplify]") {
   Buffer b = argument_buffer("b", 8, false, 0);
   Stmt loop = For::make("i", 3, 1, ForKind::Serial, Store::make(b, f32(1), i64_var("i") + Expr(1)));

@@ -120,14 +120,36 @@ std::string CodePrinter::visit(const Div* op) {
 std::string CodePrinter::visit(const Mod* op) {
   return (cpp() ? "nnc_rt::floor_mod(" : "nnc_floor_mod(") + print(op->a) + ", " + print(op->b) + ")";
 }
+namespace {
+
+// Whether C++ gives the printed expression the type int (integer literals, and sums, products and selections of
+// them) rather than std::int64_t.
+bool int_typed(const Expr& e) {
+  if (e.as<IntImm>()) return true;
+  if (const Select* s = e.as<Select>()) return int_typed(s->true_value) && int_typed(s->false_value);
+  if (const Add* x = e.as<Add>()) return int_typed(x->a) && int_typed(x->b);
+  if (const Sub* x = e.as<Sub>()) return int_typed(x->a) && int_typed(x->b);
+  if (const Mul* x = e.as<Mul>()) return int_typed(x->a) && int_typed(x->b);
+  return false;
+}
+
+}  // namespace
+
+// nnc_rt::min and max take two floats or two int64s, so two ints would be ambiguous: one is made an int64.
+std::string CodePrinter::int64_operand(const Expr& e, const Expr& other) {
+  if (e.type().is_int() && !e.type().is_vector() && int_typed(e) && int_typed(other))
+    return "static_cast<std::int64_t>(" + print(e) + ")";
+  return print(e);
+}
+
 // Written as comparisons so that both backends agree on NaN: a NaN `a` gives `b` for both.
 std::string CodePrinter::visit(const Min* op) {
-  if (cpp()) return "nnc_rt::min(" + print(op->a) + ", " + print(op->b) + ")";
+  if (cpp()) return "nnc_rt::min(" + int64_operand(op->a, op->b) + ", " + print(op->b) + ")";
   std::string a = print(op->a), b = print(op->b);
   return "(" + a + " < " + b + " ? " + a + " : " + b + ")";
 }
 std::string CodePrinter::visit(const Max* op) {
-  if (cpp()) return "nnc_rt::max(" + print(op->a) + ", " + print(op->b) + ")";
+  if (cpp()) return "nnc_rt::max(" + int64_operand(op->a, op->b) + ", " + print(op->b) + ")";
   std::string a = print(op->a), b = print(op->b);
   return "(" + a + " > " + b + " ? " + a + " : " + b + ")";
 }

@@ -23,6 +23,8 @@ class CodePrinter : public ir::ExprFunctor<std::string>, public ir::StmtFunctor<
   // Every kernel, then the entry point (named `entry_name`, default the module's) calling them in order.
   void print_module(const ir::Module& m, const std::string& entry_name = "");
   std::string print(const ir::Expr& e) { return ir::ExprFunctor<std::string>::dispatch(e); }
+  // `e` printed as a first argument of nnc_rt::min or max whose second is `other`.
+  std::string int64_operand(const ir::Expr& e, const ir::Expr& other);
   void print(const ir::Stmt& s) { ir::StmtFunctor<void>::dispatch(s); }
 
  protected:

@@ -18,6 +18,8 @@ namespace nnc {
 
 namespace {
 
+constexpr float kVerifyNudge = 1.0f / (1 << 20);  // eight steps of a float's 23-bit mantissa
+
 std::string first_values(const Tensor& t, int64_t count) {
   std::string text;
   for (int64_t i = 0; i < std::min(count, t.numel()); ++i) text += fmt::format("{}{:.6g}", i ? ", " : "", t.data()[i]);
@@ -50,11 +52,20 @@ int run_run(const RunOptions& options) {
   if (options.verify) {
     ReferenceResult reference = run_reference(graph, prepared.params, input, reference_of);
     Comparison c = compare(output, reference.output, 1e-4, 1e-5);
+    const bool within_tolerance = c.mismatches == 0;
+    if (!within_tolerance) {
+      // A model can amplify float rounding past any fixed tolerance (a normalization over a nearly constant plane):
+      // rerun the reference with every layer's output nudged by about eight float steps, and allow what that moved.
+      reference.layers.clear();  // the nudged run needs as much memory again
+      ReferenceResult nudged = run_reference(graph, prepared.params, input, reference_of, kVerifyNudge);
+      c = compare(output, reference.output, 1e-4, 1e-5, &nudged.output);
+    }
     if (c.mismatches)
       internal_error(fmt::format("verify: {} of {} values differ from the reference kernels beyond rtol 1e-4, atol 1e-5 "
-                                 "(largest difference {:.3g} at index {}: {} vs {})",
+                                 "and what float rounding explains (largest difference {:.3g} at index {}: {} vs {})",
                                  c.mismatches, output.numel(), c.max_abs, c.worst, output.data()[c.worst], reference.output.data()[c.worst]));
-    std::cout << fmt::format("verify: matches the reference kernels (largest difference {:.3g})\n", c.max_abs);
+    std::cout << fmt::format("verify: matches the reference kernels (largest difference {:.3g}{})\n", c.max_abs,
+                             within_tolerance ? "" : ", within what this model's amplified float rounding explains");
   }
 
   if (!options.output.empty()) {

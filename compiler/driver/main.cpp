@@ -159,7 +159,7 @@ int run(int argc, char** argv) {
   add_run_options(run_cmd, run_options);
   run_cmd->add_option("--output", run_options.output, "write the output as .npy (float32); never left half-written")
       ->check(non_empty_path());
-  run_cmd->add_flag("--verify", run_options.verify, "also run the reference kernels and compare (rtol 1e-4, atol 1e-5)");
+  run_cmd->add_flag("--verify", run_options.verify, "also run the reference kernels and compare (rtol 1e-4, atol 1e-5, and what the model's float rounding explains)");
   CLI::App* bench_cmd = app.add_subcommand("bench", "time the compiled model, whole and per layer, and report GFLOP/s");
   add_run_options(bench_cmd, bench_options);
   bench_cmd->add_option("--runs", bench_options.runs, "timed runs (default: about a second's worth)")->check(CLI::PositiveNumber);

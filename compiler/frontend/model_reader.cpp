@@ -222,6 +222,11 @@ const std::string& ModelReader::unknown_op_suggestion(const std::string& op) {
   return it->second;
 }
 
+const std::string& ModelReader::unknown_op_help() {
+  if (unknown_op_help_.empty()) unknown_op_help_ = fmt::format("the ops are: {}", fmt::join(op_names(), ", "));
+  return unknown_op_help_;
+}
+
 const OpSchema* ModelReader::op_known_as(std::string_view name) const {
   std::string lower(name);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -446,7 +451,7 @@ Layer ModelReader::read_layer(const YAML::Node& item, const std::vector<Entry>& 
       layer.op = layer.schema->name;  // an alias reads as the op it names
     } else {
       diags_.error("unknown-op", layer.loc, fmt::format("unknown op '{}' in layer '{}'{}", layer.op, layer.name, unknown_op_suggestion(layer.op)),
-                   "the ops are: " + fmt::format("{}", fmt::join(op_names(), ", ")));
+                   unknown_op_help());
       layer.valid = false;
     }
   }

@@ -114,6 +114,8 @@ class ModelReader {
   // " (did you mean ...?)" for an op nnc lacks, or ""; worked out once per word, as a block repeated
   // thousands of times asks for it on every instance.
   const std::string& unknown_op_suggestion(const std::string& op);
+  // "the ops are: ...", the help of every unknown op; written once.
+  const std::string& unknown_op_help();
 
   const SourceFile& file_;
   OpSchemas ops_;
@@ -131,6 +133,7 @@ class ModelReader {
   std::map<std::string, BlockDef> blocks_;
   Scope model_scope_;
   std::unordered_map<std::string, std::string> unknown_op_suggestions_;
+  std::string unknown_op_help_;
   std::unordered_map<std::string, int> names_;  // layers and instances read so far: the layer each name stands for
 };
 

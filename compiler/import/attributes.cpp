@@ -28,4 +28,8 @@ std::vector<int64_t> attr_ints(const onnx::NodeProto& node, const std::string& n
   return a ? std::vector<int64_t>(a->ints().begin(), a->ints().end()) : fallback;
 }
 
+std::string node_label(const onnx::NodeProto& node) {
+  return node.name().empty() && node.output_size() ? node.output(0) : node.name();
+}
+
 }  // namespace nnc::onnx_import

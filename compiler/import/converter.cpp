@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "import/attributes.h"
 #include "import/fold.h"
 
 namespace nnc::onnx_import {
@@ -67,8 +68,7 @@ const std::vector<int64_t>& Converter::shape(const std::string& value) const {
 
 Layer& Converter::add_layer(const Node& node, const std::string& op, std::vector<std::string> inputs,
                             std::vector<std::pair<std::string, std::string>> attrs, const std::string& suffix) {
-  const std::string base = node.name().empty() ? node.output(0) : node.name();
-  Layer layer{.name = names_.make(base + suffix), .op = op, .inputs = std::move(inputs), .attrs = std::move(attrs)};
+  Layer layer{.name = names_.make(node_label(node) + suffix), .op = op, .inputs = std::move(inputs), .attrs = std::move(attrs)};
   layer.inputs_list = layer.inputs.size() > 1 || op == "add" || op == "concat";
   tensors_[node.output(0)] = layer.name;
   layers_.push_back(std::move(layer));
@@ -111,7 +111,7 @@ Conversion Converter::run() {
     try {
       map_node(*node);
     } catch (const Unsupported& u) {
-      out.errors.push_back(fmt::format("node '{}' ({}, domain {}): {}", node->name().empty() ? node->output(0) : node->name(),
+      out.errors.push_back(fmt::format("node '{}' ({}, domain {}): {}", node_label(*node),
                                        node->op_type(), domain_name(node->domain()), u.why));
     }
   }
@@ -141,7 +141,7 @@ std::vector<std::string> unknown_ops(const onnx::GraphProto& graph) {
   for (const auto& node : graph.node()) {
     const bool onnx_domain = node.domain().empty() || node.domain() == "ai.onnx";
     if (onnx_domain && (mappings().count(node.op_type()) || folded_or_in_patterns.count(node.op_type()))) continue;
-    errors.push_back(fmt::format("node '{}' ({}, domain {}): nnc has no op for it", node.name().empty() && node.output_size() ? node.output(0) : node.name(),
+    errors.push_back(fmt::format("node '{}' ({}, domain {}): nnc has no op for it", node_label(node),
                                  node.op_type(), domain_name(node.domain())));
   }
   return errors;

@@ -8,6 +8,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "import/attributes.h"
 #include "import/isolated.h"
 #include "nnc/file_io.h"
 
@@ -51,7 +52,7 @@ void check_window_attributes(const onnx::GraphProto& graph, ImportOutcome& outco
       const bool positive = listed ? std::all_of(attr.ints().begin(), attr.ints().end(), [](int64_t v) { return v > 0; })
                                    : attr.name() != "group" || attr.i() > 0;
       if (!positive)
-        fail(outcome, kModelError, fmt::format("node '{}' ({}): its {} must be positive", node.name().empty() && node.output_size() ? node.output(0) : node.name(),
+        fail(outcome, kModelError, fmt::format("node '{}' ({}): its {} must be positive", node_label(node),
                                                node.op_type(), attr.name()));
     }
   }
@@ -125,7 +126,7 @@ int fold_pass(OnnxModel& model, ImportOutcome& outcome) {
     }
     ++count;
     if (!*folded) {
-      fail(outcome, kModelError, fmt::format("node '{}' ({}): {}", node.name(), node.op_type(), folded->error().message));
+      fail(outcome, kModelError, fmt::format("node '{}' ({}): {}", node_label(node), node.op_type(), folded->error().message));
       continue;
     }
     for (int i = 0; i < node.output_size() && i < static_cast<int>((*folded)->size()); ++i) {

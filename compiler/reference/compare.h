@@ -14,7 +14,10 @@ struct Comparison {
 };
 
 // NaN matches NaN and an infinity the same infinity; otherwise a NaN or an infinity on either side differs,
-// whatever the tolerance. `got` and `want` have the same number of elements.
-Comparison compare(const Tensor& got, const Tensor& want, double rtol, double atol);
+// whatever the tolerance. `got` and `want` have the same number of elements. With `nudged` (the reference run
+// again with its rounding simulated), each value may also differ by kNudgeSlack times as much as `want` moved.
+Comparison compare(const Tensor& got, const Tensor& want, double rtol, double atol, const Tensor* nudged = nullptr);
+
+inline constexpr double kNudgeSlack = 8;
 
 }  // namespace nnc

@@ -15,8 +15,10 @@ struct ReferenceResult {
   std::map<std::string, Tensor> layers;  // every computed layer's output, by name
 };
 
-// `params` maps "<layer>.<key>" to each parameter of the graph; `kernels` gives each layer's.
+// `params` maps "<layer>.<key>" to each parameter of the graph; `kernels` gives each layer's. A nonzero `nudge`
+// moves every layer's output by that fraction of itself, up or down in a fixed pattern, as a float program's
+// rounding may: how far the model's output then moves is how much the model amplifies rounding.
 ReferenceResult run_reference(const Graph& graph, const std::map<std::string, Tensor>& params, const Tensor& input,
-                              const ReferenceLookup& kernels);
+                              const ReferenceLookup& kernels, float nudge = 0);
 
 }  // namespace nnc

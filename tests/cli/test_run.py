@@ -161,6 +161,21 @@ class Succeeds(Files):
                 self.assertEqual(run.returncode, OK, run.stderr)
                 self.assertIn("verify: matches the reference kernels", run.stdout)
 
+    def test_verify_allows_rounding_the_model_amplifies(self):
+        # Instance norm over a constant plane divides the rounding residue of its mean by sqrt(eps): beyond a fixed
+        # tolerance, yet no bug, so --verify must not report one.
+        model = self.raw("flat_plane.yaml", b"""\
+input: {shape: [1, 4, 7, 9]}
+layers:
+  - {op: conv2d, out_channels: 6, kernel_size: 3}
+  - {op: adaptive_avgpool2d, output_size: 1}
+  - {op: upsample, scale_factor: 31, mode: nearest}
+  - {op: instancenorm2d, num_features: 6}
+""")
+        run = nnc("run", model, "--verify")
+        self.assertEqual(run.returncode, OK, run.stderr)
+        self.assertIn("within what this model's amplified float rounding explains", run.stdout)
+
 
 class ModelErrors(Files):
     """Exit 1: files that are well-formed but do not fit the model; each error names the key or file and both shapes."""

@@ -55,3 +55,12 @@ TEST_CASE("finite values keep allclose's tolerance", "[verify]") {
   CHECK(c.mismatches == 2);
   CHECK(c.worst == 2);
 }
+
+TEST_CASE("a nudged reference widens the tolerance by what rounding moves", "[verify]") {
+  const nnc::Tensor want = tensor({0.0f, 0.0f, 1.0f});
+  const nnc::Tensor nudged = tensor({2e-5f, 0.0f, kNan});
+  // 3e-5 from a value that moved by 2e-5 is rounding; the same from a value that did not move is not.
+  CHECK(nnc::compare(tensor({3e-5f, 3e-5f, 1.0f}), want, 1e-4, 1e-5, &nudged).mismatches == 1);
+  // A difference far beyond what rounding explains is still one, and a NaN in the nudged run widens nothing.
+  CHECK(nnc::compare(tensor({2e-5f * (nnc::kNudgeSlack + 1), 0.0f, 1.01f}), want, 1e-4, 1e-5, &nudged).mismatches == 2);
+}

@@ -63,8 +63,8 @@ std::optional<YAML::Node> ModelReader::substitute(const YAML::Node& node, const 
       values.push_back(*value);
     }
     if (!changed) return node;
-    // Only now: each push_back of a document's node copies the whole document's node set into the new list.
-    YAML::Node out(YAML::NodeType::Sequence);
+    substituted_lists_.push_back(YAML::Node(YAML::NodeType::Sequence));
+    YAML::Node out = substituted_lists_[substituted_lists_.size() - 1];
     for (const YAML::Node& value : values) out.push_back(value);
     return out;
   }

@@ -133,6 +133,10 @@ class ModelReader {
   std::map<std::string, BlockDef> blocks_;
   Scope model_scope_;
   std::unordered_map<std::string, std::string> unknown_op_suggestions_;
+  // Every list that substitution makes is an item of this one. yaml-cpp copies a document's whole node set into a
+  // new list's memory at its first push_back of a document's node; lists made here share one memory, so that
+  // copy happens once, not once per list.
+  YAML::Node substituted_lists_{YAML::NodeType::Sequence};
   std::string unknown_op_help_;
   std::unordered_map<std::string, int> names_;  // layers and instances read so far: the layer each name stands for
 };

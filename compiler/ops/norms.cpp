@@ -118,9 +118,9 @@ struct Runs {
   bool param_is_channel = false;  // the parameter index is the output's dim 1, which fused epilogues read
 };
 
-// Per run, while it stays in cache: the mean, the biased variance (a second pass, as PyTorch's),
-// then the normalising store with the affine and any fused epilogue. Each pass runs along the run
-// in vectors, the sums in 16 partial sums added up at the end.
+// Per run, while it stays in cache: the mean (summed relative to the run's first value), the biased variance (a
+// second pass, as PyTorch's), then the normalising store with the affine and any fused epilogue. Each pass runs
+// along the run in vectors, the sums in 16 partial sums added up at the end.
 ir::Stmt lower_runs(LowerContext& ctx, const Runs& l) {
   using ir::Expr;
   const TensorRef& in = ctx.input();
@@ -145,7 +145,11 @@ ir::Stmt lower_runs(LowerContext& ctx, const Runs& l) {
           return ir::Block::make({store_lanes(partial, splat(ir::f32(0), 16), Expr(0), 16), ir::Store::make(acc, ir::f32(0), Expr(slot)), body,
                                   ir::Store::make(acc, ir::Load::make(acc, slot) + ir::ReduceAdd::make(load_lanes(partial, Expr(0), 1, 16)), Expr(slot))});
         };
-        ir::Stmt sums = sum(0, x);
+        // The sum is of x - x[0], the mean x[0] plus its average: a constant run then has its own value as its mean,
+        // exactly, and each x - mean is zero, as PyTorch's (float rounding would leave a residue that a small
+        // variance turns into a visible error).
+        const Expr shift = ir::Load::make(in.buffer, r * Expr(l.size));
+        ir::Stmt sums = sum(0, [&](const Expr& i, int64_t lanes) { return x(i, lanes) - splat(shift, lanes); });
         ir::Stmt squares = sum(1, [&](const Expr& i, int64_t lanes) {
           Expr d = x(i, lanes) - splat(mean, lanes);
           return d * d;
@@ -177,7 +181,7 @@ ir::Stmt lower_runs(LowerContext& ctx, const Runs& l) {
         }
         const Expr variance = ir::Load::make(acc, 1) / size;
         return ir::Allocate::make(
-            acc, ir::Allocate::make(partial, ir::Block::make({sums, ir::Store::make(acc, mean / size, Expr(0)), squares,
+            acc, ir::Allocate::make(partial, ir::Block::make({sums, ir::Store::make(acc, shift + mean / size, Expr(0)), squares,
                                                               ir::Store::make(acc, ir::f32(1) / ir::call(ir::Intrinsic::Sqrt, variance + ir::f32(static_cast<float>(l.eps))), Expr(1)),
                                                               store})));
       },

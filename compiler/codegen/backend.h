@@ -22,6 +22,8 @@ class Executable {
   virtual void run_step(size_t i, const float* input, float* output) = 0;
   virtual size_t step_count() const = 0;
   virtual double compile_ms() const = 0;
+  // Whether the machine code came from the on-disk cache instead of LLVM's optimiser and code generator.
+  virtual bool from_cache() const = 0;
 };
 
 // The module alone, as text to read: no parameters (the object file is the bundle's, emit_bundle).

@@ -75,15 +75,15 @@ int run_bench(const RunOptions& options) {
     layers.push_back(entry);
   }
   nlohmann::ordered_json doc = {{"model", graph.name},       {"threads", options.threads},  {"runs", runs},
-                                {"compile_ms", model.compile_ms()}, {"min_ms", min_ms}, {"median_ms", median_ms},
+                                {"compile_ms", model.compile_ms()}, {"compile_cached", model.from_cache()}, {"min_ms", min_ms}, {"median_ms", median_ms},
                                 {"gflops", gflops(macs, median_ms)}, {"layers", layers}};
   if (options.json) {
     // As `nnc check --format json`: names escaped to ASCII, bytes that are not UTF-8 replaced.
     std::cout << doc.dump(-1, ' ', true, nlohmann::ordered_json::error_handler_t::replace) << "\n";
     return kExitOk;
   }
-  std::cout << fmt::format("model '{}': {} runs on {} thread{}, compiled in {:.1f} ms\n", printable(graph.name), runs, options.threads,
-                           options.threads == 1 ? "" : "s", model.compile_ms());
+  std::cout << fmt::format("model '{}': {} runs on {} thread{}, compiled in {:.1f} ms{}\n", printable(graph.name), runs, options.threads,
+                           options.threads == 1 ? "" : "s", model.compile_ms(), model.from_cache() ? " (machine code from the cache)" : "");
   std::cout << fmt::format("whole model: median {:.4f} ms, min {:.4f} ms, {:.2f} GFLOP/s\n\n", median_ms, min_ms, gflops(macs, median_ms));
   // A big model's table would bury the whole-model line: its slowest kernels stand for it.
   constexpr size_t kShownKernels = 20;

@@ -46,8 +46,8 @@ int run_run(const RunOptions& options) {
     std::cout << format_summary(graph, prepared.model.path, &facts) << "\n";
   std::cout << fmt::format("output '{}' {}: {}\n", printable(graph.layers[graph.output].name), to_string(output.shape()),
                            first_values(output, 8));
-  std::cout << fmt::format("compiled in {:.1f} ms, ran in {:.3f} ms ({} thread{})\n", prepared.compiled->compile_ms(), run_ms,
-                           options.threads, options.threads == 1 ? "" : "s");
+  std::cout << fmt::format("compiled in {:.1f} ms, ran in {:.3f} ms ({} thread{}{})\n", prepared.compiled->compile_ms(), run_ms,
+                           options.threads, options.threads == 1 ? "" : "s", prepared.compiled->from_cache() ? "; machine code from the cache" : "");
 
   if (options.verify) {
     ReferenceResult reference = run_reference(graph, prepared.params, input, reference_of);

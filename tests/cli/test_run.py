@@ -344,7 +344,7 @@ class Bench(Files):
         for model, threads in ((CONV_POOL, 1), (REPO / "examples" / "resnet_basic_block.yaml", 2)):
             with self.subTest(model=model.name):
                 doc = self.bench(model, "--threads", threads)
-                self.assertEqual(list(doc), ["model", "threads", "runs", "compile_ms", "min_ms", "median_ms", "gflops",
+                self.assertEqual(list(doc), ["model", "threads", "runs", "compile_ms", "compile_cached", "min_ms", "median_ms", "gflops",
                                              "layers"])
                 self.assertEqual((doc["model"], doc["threads"], doc["runs"]), (model.stem, threads, 3))
                 self.assertGreater(doc["compile_ms"], 0)

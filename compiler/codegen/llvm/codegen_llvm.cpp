@@ -7,6 +7,7 @@
 #include <llvm/IR/Verifier.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include <algorithm>
 #include <map>
 
 #include "ir/visitor.h"
@@ -346,7 +347,7 @@ class CodeGenLLVM : public ExprFunctor<llvm::Value*>, public StmtFunctor<void> {
   // with scoped metadata keeps that knowledge inside outlined parallel tasks too.
   template <typename Inst>
   Inst* annotate(Inst* inst, const Buffer& b) {
-    auto it = scopes_.find(b.get());
+    auto it = std::find_if(scopes_.begin(), scopes_.end(), [&](const auto& entry) { return entry.first == b.get(); });
     if (it == scopes_.end()) return inst;
     inst->setMetadata(llvm::LLVMContext::MD_alias_scope, llvm::MDNode::get(context_, {it->second}));
     std::vector<llvm::Metadata*> others;
@@ -461,7 +462,7 @@ class CodeGenLLVM : public ExprFunctor<llvm::Value*>, public StmtFunctor<void> {
     for (size_t i = 0; i < kernel.args.size(); ++i) {
       f->addParamAttr(static_cast<unsigned>(i), llvm::Attribute::NoAlias);
       buffers_[kernel.args[i].get()] = f->getArg(static_cast<unsigned>(i));
-      scopes_[kernel.args[i].get()] = md.createAnonymousAliasScope(domain, kernel.args[i]->name);
+      scopes_.emplace_back(kernel.args[i].get(), md.createAnonymousAliasScope(domain, kernel.args[i]->name));
     }
     builder_.SetInsertPoint(llvm::BasicBlock::Create(context_, "entry", f));
     codegen(kernel.body);
@@ -498,7 +499,9 @@ class CodeGenLLVM : public ExprFunctor<llvm::Value*>, public StmtFunctor<void> {
   const llvm::TargetMachine& target_;
   std::map<std::string, llvm::Value*> symbols_;
   std::map<const BufferNode*, llvm::Value*> buffers_;
-  std::map<const BufferNode*, llvm::MDNode*> scopes_;
+  // In argument order, not by address: the same model must give the same module, byte for byte (the JIT's cache
+  // is keyed by it).
+  std::vector<std::pair<const BufferNode*, llvm::MDNode*>> scopes_;
 };
 
 }  // namespace

@@ -15,7 +15,8 @@ class CompiledModel final : public Executable {
  public:
   using EntryPoint = void (*)(const float* input, float* output, const float* params, float* arena);
 
-  // Generates LLVM IR, verifies it and compiles it; a failure is a bug in nnc and throws.
+  // Generates LLVM IR, verifies it and compiles it, or loads its machine code from the ObjectCache; a failure is
+  // a bug in nnc and throws.
   static std::unique_ptr<CompiledModel> compile(const ir::Module& ir_module);
 
   void set_parameters(Tensor packed) override { params_ = std::move(packed); }
@@ -23,6 +24,7 @@ class CompiledModel final : public Executable {
   void run_step(size_t i, const float* input, float* output) override { steps_[i](input, output, params_.data(), arena_.data()); }
   size_t step_count() const override { return steps_.size(); }
   double compile_ms() const override { return compile_ms_; }
+  bool from_cache() const override { return from_cache_; }
 
  private:
   CompiledModel() = default;
@@ -32,6 +34,7 @@ class CompiledModel final : public Executable {
   std::vector<EntryPoint> steps_;
   Tensor params_, arena_;
   double compile_ms_ = 0;
+  bool from_cache_ = false;
 };
 
 }  // namespace nnc::codegen

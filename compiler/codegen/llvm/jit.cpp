@@ -1,6 +1,6 @@
 #include "codegen/llvm/jit.h"
 
-#include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
+#include <llvm/Support/MemoryBuffer.h>
 
 #include <dlfcn.h>
 
@@ -55,26 +55,17 @@ llvm::orc::SymbolMap allowed_symbols(llvm::orc::LLJIT& jit) {
 
 llvm::Expected<std::unique_ptr<Jit>> Jit::create() {
   initialize_llvm();
-  auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!builder) return builder.takeError();
-  builder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
-  auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(*builder).create();
+  auto jit = llvm::orc::LLJITBuilder().create();
   if (!jit) return jit.takeError();
   std::unique_ptr<Jit> result(new Jit(std::move(*jit), host_target_machine()));
 
-  llvm::TargetMachine* target = result->target_.get();
-  result->jit_->getIRTransformLayer().setTransform(
-      [target](llvm::orc::ThreadSafeModule module, const llvm::orc::MaterializationResponsibility&) -> llvm::Expected<llvm::orc::ThreadSafeModule> {
-        module.withModuleDo([target](llvm::Module& m) { optimize(m, *target); });
-        return module;
-      });
   if (auto err = result->jit_->getMainJITDylib().define(llvm::orc::absoluteSymbols(allowed_symbols(*result->jit_))))
     return err;
   return result;
 }
 
-llvm::Error Jit::add(std::unique_ptr<llvm::Module> module, std::unique_ptr<llvm::LLVMContext> context) {
-  return jit_->addIRModule(llvm::orc::ThreadSafeModule(std::move(module), std::move(context)));
+llvm::Error Jit::add_object(const std::string& object) {
+  return jit_->addObjectFile(llvm::MemoryBuffer::getMemBufferCopy(object, "model.o"));
 }
 
 llvm::Expected<void*> Jit::lookup(const std::string& name) {

@@ -1,5 +1,5 @@
 #pragma once
-// A small JIT on ORC's LLJIT: modules are optimised for the host as they are added, and may call
+// A small JIT on ORC's LLJIT: it links object code compiled for the host (host_target_machine), which may call
 // only the runtime ABI list and the C math functions generated code uses.
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 
@@ -15,8 +15,8 @@ class Jit {
   const llvm::DataLayout& data_layout() const { return jit_->getDataLayout(); }
   llvm::TargetMachine& target() { return *target_; }
 
-  // Adds an optimised copy of `module`'s code; `module` must verify.
-  llvm::Error add(std::unique_ptr<llvm::Module> module, std::unique_ptr<llvm::LLVMContext> context);
+  // Links an object file made by emit_machine_code for target().
+  llvm::Error add_object(const std::string& object);
   llvm::Expected<void*> lookup(const std::string& name);
 
  private:
